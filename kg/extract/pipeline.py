@@ -1,0 +1,37 @@
+"""One document in, one Extraction out: mentions, findings and associations."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kg.extract.associations import extract_associations
+from kg.extract.entities import find_mentions
+from kg.extract.findings import FindingExtractor
+from kg.extract.matcher import Matcher
+from kg.model import Document, Extraction
+from kg.vocabulary import Vocabulary, default_vocabulary
+
+
+class Extractor:
+    """Runs entity recognition, then finding and association extraction, on documents."""
+
+    def __init__(self, vocabulary: Vocabulary | None = None, *, use_source_annotations: bool = True) -> None:
+        self.vocabulary = vocabulary or default_vocabulary()
+        self.matcher = _default_matcher() if vocabulary is None or vocabulary is default_vocabulary() else Matcher(vocabulary)
+        self.findings = FindingExtractor(self.vocabulary)
+        self.use_source_annotations = use_source_annotations
+
+    def extract(self, document: Document) -> Extraction:
+        mentions = find_mentions(document, self.matcher, use_source_annotations=self.use_source_annotations)
+        return Extraction(
+            document=document,
+            mentions=tuple(mentions),
+            findings=tuple(self.findings.extract(document, mentions)),
+            associations=tuple(extract_associations(document, mentions, self.vocabulary)),
+        )
+
+
+@cache
+def _default_matcher() -> Matcher:
+    """The matcher over the project's vocabulary, built once per process (it takes a few seconds)."""
+    return Matcher(default_vocabulary())

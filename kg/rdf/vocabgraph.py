@@ -1,0 +1,60 @@
+"""The slice of the vocabulary a build needs: our ontology, and every triple about the terms it uses.
+
+Written to its own named graph, so an exported file answers the shipped queries by itself (labels,
+mappings, disease ancestors, inferred drug classes) without loading ``ontology/`` beside it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+import pyoxigraph as ox
+
+from kg import resources
+from kg.errors import OntologyError
+from kg.rdf.build import VOCABULARY_GRAPH
+from kg.rdf.terms import KGO_IRI
+from kg.vocabulary import converter, default_files
+
+#: Follow these links one step from a used term, so a drug's targets come with their labels.
+FOLLOW = frozenset(KGO_IRI + name for name in ("inhibits", "activates", "targets"))
+
+
+@cache
+def _store() -> ox.Store:
+    store = ox.Store()
+    for path in default_files():
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise OntologyError(f"{path}: cannot load the vocabulary: {exc}") from exc
+    return store
+
+
+def _about(store: ox.Store, subject: ox.NamedNode) -> list[ox.Quad]:
+    return list(store.quads_for_pattern(subject, None, None, ox.DefaultGraph()))
+
+
+def vocabulary_quads(curies: Iterable[str]) -> Iterator[ox.Quad]:
+    """Quads (in the vocabulary graph) for the ontology and the given terms."""
+    store = _store()
+    ontology = resources.ontology_dir() / "kg.ttl"
+    for triple in ox.parse(path=str(ontology), format=ox.RdfFormat.TURTLE):
+        # OWL axioms built of blank nodes (restrictions, lists) stay in ontology/kg.ttl: blank node labels
+        # would make the output differ from run to run, and stores cannot replace them reliably.
+        if not isinstance(triple.subject, ox.BlankNode) and not isinstance(triple.object, ox.BlankNode):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, VOCABULARY_GRAPH)
+    seen: set[str] = set()
+    todo = [converter().expand(c) or c for c in curies]
+    followed = set()
+    while todo:
+        iri = todo.pop()
+        if iri in seen or not iri.startswith(("http://", "https://")):
+            continue
+        seen.add(iri)
+        for quad in _about(store, ox.NamedNode(iri)):
+            yield ox.Quad(quad.subject, quad.predicate, quad.object, VOCABULARY_GRAPH)
+            if quad.predicate.value in FOLLOW and iri not in followed:
+                todo.append(quad.object.value)
+        followed.add(iri)

@@ -1,0 +1,72 @@
+"""Spelling-insensitive tokens for dictionary matching, with offsets into the original text.
+
+"IL-6", "IL6", "Il 6" and "interleukin‑6" differ only in case, hyphens and spaces; "TNF-α" and
+"TNF alpha" only in the Greek letter; "inhibitors" and "inhibitor" only in the plural; "Crohn's" and
+"Crohn" only in the possessive. Both the dictionary and the text go through :func:`tokens`, so the
+matcher compares sequences of normalized tokens and maps a match back to original character offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "ω": "omega", "Α": "alpha", "Β": "beta", "Γ": "gamma", "Δ": "delta",
+}  # fmt: skip
+
+_TOKEN = re.compile(r"[A-Za-z]+|[0-9]+|[α-ωΑ-Ω]|['’]s\b")
+# "interleukin (IL)-6": an abbreviation in brackets inside a name is skipped, leaving "interleukin 6".
+_INNER_ABBREVIATION = re.compile(r"(?<=[A-Za-z] )\([A-Za-z]{1,5}\)(?=[-‐–]?\d)")
+_PREFIXES = ("anti", "non")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A normalized token and the span of the original text it came from."""
+
+    norm: str
+    start: int
+    end: int
+
+
+def _fold(word: str) -> str:
+    """Lower-case, spell out Greek letters and drop a plural 's' (both sides get the same folding)."""
+    if word in GREEK:
+        return GREEK[word]
+    word = word.lower()
+    if len(word) >= 5 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    return word
+
+
+def _split_prefix(word: str) -> tuple[str, ...]:
+    """'antiinflammatory' -> ('anti', 'inflammatory'), as 'anti-inflammatory' tokenizes."""
+    for prefix in _PREFIXES:
+        if len(word) > len(prefix) + 4 and word.lower().startswith(prefix):
+            return prefix, word[len(prefix) :]
+    return (word,)
+
+
+def tokens(text: str) -> list[Token]:
+    """Letter runs, digit runs and Greek letters, folded; punctuation and possessive 's are dropped."""
+    skipped = {m.start() + 1 for m in _INNER_ABBREVIATION.finditer(text)}
+    out = []
+    for match in _TOKEN.finditer(text):
+        word = match.group()
+        if word[0] in "'’" or match.start() in skipped:
+            continue
+        parts = _split_prefix(word)
+        if len(parts) == 2:
+            cut = match.start() + len(parts[0])
+            out.append(Token(parts[0].lower(), match.start(), cut))
+            out.append(Token(_fold(parts[1]), cut, match.end()))
+        else:
+            out.append(Token(_fold(word), match.start(), match.end()))
+    return out
+
+
+def key(text: str) -> str:
+    """The normalized form of a whole phrase: its folded tokens joined by spaces."""
+    return " ".join(t.norm for t in tokens(text))
