@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from kg.extract.findings import cue_data
 from kg.extract.matcher import Matcher, select_longest
 from kg.model import Document, EntityKind, Mention, Term
 from kg.text import abbreviations
@@ -104,10 +105,12 @@ def _descriptive_classes(text: str, mentions: list[Mention], candidates: list[Me
     mention of the class: it is read as the cytokine or receptor it names."""
     out = []
     drugs = [m for m in mentions if m.term.kind is EntityKind.DRUG]
+    examples = re.compile(cue_data()["roles"]["class_examples_after"], re.IGNORECASE)
     for mention in mentions:
         if mention.term.kind is EntityKind.DRUG_CLASS and any(
             (0 <= mention.start - d.end <= 60 and _APPOSITION.fullmatch(text[d.end : mention.start]))
             or (0 <= d.start - mention.end <= 3 and re.fullmatch(r"\s*,?\s*", text[mention.end : d.start]))
+            or (0 <= d.start - mention.end <= 40 and examples.match(text[mention.end : d.start]))
             for d in drugs
         ):
             inner = [
@@ -130,7 +133,10 @@ def _abbreviation_terms(text: str, mentions: list[Mention]) -> tuple[dict[str, t
     by_end = {m.end: m for m in mentions}
     for abbreviation in abbreviations.find(text):
         mention = by_end.get(abbreviation.long_end)
-        if mention is not None and mention.start >= abbreviation.long_start - 1:
+        # the long form must name one thing: "mitoxantrone/prednisone (M/P)" is neither of the two
+        if mention is not None and not any(
+            abbreviation.long_start <= m.start < mention.start for m in mentions
+        ):
             defined.setdefault(abbreviation.short, (mention.term, abbreviation.short_end))
         elif abbreviation.short not in defined:
             blocked.add(abbreviation.short)

@@ -32,13 +32,7 @@ from kg.vocabulary import Vocabulary
 
 INTERVENTION_KINDS = (EntityKind.DRUG, EntityKind.DRUG_CLASS)
 BODY_SECTIONS = ("title", "abstract")
-_METHOD = re.compile(
-    r"\b(?:we\s+(?:compared|assessed|evaluated|investigated|examined|studied)|to\s+(?:compare|assess|evaluate|"
-    r"determine|examine|investigate)|aims?\b|objectives?\b|purpose|designed\s+to|assessed\s+(?:the\s+)?(?:safety|"
-    r"efficacy)|were\s+randomi[sz]ed|primary\s+end[\s-]?point\s+was|enrolled)",
-    re.IGNORECASE,
-)
-_RESULT = re.compile(r"\d\s*%|\bp\s*[=<>]|\bsignificant", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:but|whereas|while|although|however)\s+", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +45,10 @@ class Cues:
     combination_before: re.Pattern[str]
     refers_to_treatment: re.Pattern[str]
     population: re.Pattern[str]
+    trial_name: re.Pattern[str]
+    method: re.Pattern[str]
+    result: re.Pattern[str]
+    conflicting: tuple[frozenset[Outcome], ...]
     study_order: tuple[str, ...]
     sentence_level_studies: frozenset[str]
     studies: dict[str, tuple[re.Pattern[str], ...]]
@@ -79,6 +77,10 @@ def load_cues(path: Path | None = None) -> Cues:
         combination_before=re.compile(roles["combination_before"], re.IGNORECASE),
         refers_to_treatment=re.compile(roles["refers_to_treatment"], re.IGNORECASE),
         population=re.compile(roles["population"], re.IGNORECASE),
+        trial_name=re.compile(roles["trial_name"]),
+        method=re.compile(data["sentence"]["method"], re.IGNORECASE),
+        result=re.compile(data["sentence"]["result"], re.IGNORECASE),
+        conflicting=tuple(frozenset(map(Outcome, group)) for group in data["sentence"]["conflicting"]),
         study_order=tuple(study["study_order"]),
         sentence_level_studies=frozenset(study["sentence_level"]),
         studies={name: _compile(p) for name, p in study["patterns"].items()},
@@ -97,7 +99,7 @@ def outcome_cues(sentence: str, cues: Cues) -> list[OutcomeCue]:
     """Outcome cues of a sentence, earlier outcomes taking their spans first."""
     taken: list[tuple[int, int]] = []
     found = []
-    method_like = bool(_METHOD.search(sentence)) and not _RESULT.search(sentence)
+    method_like = bool(cues.method.search(sentence)) and not cues.result.search(sentence)
     for outcome, patterns in cues.outcomes:
         if method_like and outcome in (Outcome.EFFICACY, Outcome.WELL_TOLERATED):
             continue
@@ -107,6 +109,8 @@ def outcome_cues(sentence: str, cues: Cues) -> list[OutcomeCue]:
                     continue
                 taken.append((match.start(), match.end()))
                 found.append(OutcomeCue(outcome, match.start(), match.end()))
+    if any(c.outcome is Outcome.APPROVED for c in found):  # "efficacy with drug registration": approval says it
+        found = [c for c in found if c.outcome is not Outcome.EFFICACY]
     return sorted(found, key=lambda c: c.start)
 
 
@@ -116,7 +120,7 @@ def body_sentences(document: Document) -> list[Sentence]:
     regions = [s for s in document.sections if s.name.split(":")[0] in BODY_SECTIONS]
     if not regions:
         return sentences
-    return [s for s in sentences if any(r.start <= s.start < r.end for r in regions)]
+    return [s for s in sentences if any(s.start < r.end and r.start < s.end for r in regions)]
 
 
 class FindingExtractor:
@@ -208,9 +212,6 @@ class FindingExtractor:
         cues = outcome_cues(sentence.text, self.cues)
         if not cues:
             return []
-        interventions, combination = self._sentence_interventions(document.text, sentence, inside, main)
-        if not interventions:
-            return []
         hedged = any(p.search(sentence.text) for p in self.cues.hedges)
         sentence_study = next(
             (
@@ -221,9 +222,19 @@ class FindingExtractor:
             ),
             study,
         )
-        disease_mentions = [m for m in inside if m.term.kind is EntityKind.DISEASE]
+        trials = [(sentence.start + t.start(), sentence.start + t.end()) for t in self.cues.trial_name.finditer(sentence.text)]
+        disease_mentions = [
+            m for m in inside
+            if m.term.kind is EntityKind.DISEASE and not any(s <= m.start < e for s, e in trials)
+        ]
+        clauses = _clauses(sentence)
         findings = []
         for cue in cues:
+            clause = next(c for c in clauses if c[0] <= sentence.start + cue.start < c[1])
+            in_clause = [m for m in inside if clause[0] <= m.start < clause[1]]
+            interventions, combination = self._sentence_interventions(document.text, sentence, in_clause, main)
+            if not interventions:
+                interventions, combination = self._sentence_interventions(document.text, sentence, inside, main)
             for disease, named in self._diseases_for(cue, cues, sentence, disease_mentions, focus):
                 for intervention, drug_named in interventions:
                     if intervention.curie == disease.curie:
@@ -243,7 +254,10 @@ class FindingExtractor:
     ) -> tuple[list[tuple[Term, bool]], tuple[Term, ...]]:
         drugs = [m for m in inside if m.term.kind in INTERVENTION_KINDS]
         main_ids = {t.curie for t in main}
-        named = [m for m in drugs if self._role(text, m) != "comparator"]
+        roles = {id(m): self._role(text, m) for m in drugs}
+        named = [m for m in drugs if roles[id(m)] != "comparator"]
+        if any(roles[id(m)] == "intervention" for m in named):
+            named = [m for m in named if roles[id(m)] == "intervention" or m.term.curie in main_ids]
         if any(m.term.curie in main_ids for m in named):
             combination = _unique(m.term for m in named if m.term.curie not in main_ids)
             named = [m for m in named if m.term.curie in main_ids]
@@ -269,14 +283,21 @@ class FindingExtractor:
         if not mentions:
             return [(t, False) for t in focus]
         chosen = mentions
-        if len(cues) > 1 and len({c.outcome for c in cues}) > 1 and len(mentions) > 1:
-            chosen = [m for m in mentions if _nearest(cues, m.start - sentence.start, m.end - sentence.start) == cue]
+        rivals = [c for c in cues if any({c.outcome, cue.outcome} <= group for group in self.cues.conflicting)]
+        if len({c.outcome for c in rivals}) > 1 and len(mentions) > 1:
+            chosen = [m for m in mentions if _nearest(rivals, m.start - sentence.start, m.end - sentence.start) == cue]
         return [(self._specialize(m.term, focus), True) for m in _unique_mentions(chosen)]
 
     def _specialize(self, disease: Term, focus: list[Term]) -> Term:
         """A general disease named where the document is about one of its subtypes is that subtype."""
         narrower = [f for f in focus if f.curie != disease.curie and self.vocabulary.is_a(f.curie, disease.curie)]
         return narrower[0] if len(narrower) == 1 else disease
+
+
+def _clauses(sentence: Sentence) -> list[tuple[int, int]]:
+    """Offsets (in the document) of the clauses of a sentence, split at ';' and at 'but', 'whereas'..."""
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence.text)), len(sentence.text) + 1]
+    return [(sentence.start + a, sentence.start + b) for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def _clause_before(text: str, offset: int, width: int = 60) -> str:

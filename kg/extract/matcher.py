@@ -60,6 +60,22 @@ def guard(synonym: Synonym, kind: EntityKind) -> Entry | None:
     return Entry(synonym.curie, synonym.rank, None)
 
 
+#: Head nouns that name the same kind of disease: "plasma cell cancer" is the "plasma cell neoplasm".
+HEAD_VARIANTS = {"neoplasm": ("cancer",), "disease": ("disorder",), "disorder": ("disease",)}
+
+
+def disease_variants(vocabulary: Vocabulary, taken: dict[str, dict[str, Entry]]) -> Iterator[tuple[str, Entry]]:
+    """Low-rank keys with a sibling head noun, for disease names; never one that already names a term."""
+    for synonym in vocabulary.synonyms:
+        if vocabulary.terms[synonym.curie].kind is not EntityKind.DISEASE or synonym.rank < 2:
+            continue
+        words = key(synonym.text).split(" ")
+        for variant in HEAD_VARIANTS.get(words[-1], ()):
+            folded = " " + " ".join([*words[:-1], variant]) + " "
+            if len(words) > 1 and folded not in taken:
+                yield folded, Entry(synonym.curie, 1, None)
+
+
 def class_phrases(vocabulary: Vocabulary) -> Iterator[tuple[str, Entry]]:
     """Keys for phrases such as "IL-6 receptor inhibitor": the templates of cues.toml over the synonyms
     of each gene product that defines a drug class."""
@@ -94,6 +110,8 @@ class Matcher:
             old = slot.get(entry.curie)
             if old is None or (old.rank, old.exact is None) < (entry.rank, entry.exact is None):
                 slot[entry.curie] = entry
+        for folded, entry in disease_variants(vocabulary, entries):
+            entries.setdefault(folded, {})[entry.curie] = entry
         for folded, entry in class_phrases(vocabulary):
             entries.setdefault(folded, {}).setdefault(entry.curie, entry)
         self._entries = entries
