@@ -151,7 +151,11 @@ class FindingExtractor:
     def _main_interventions(self, text: str, title: list[Mention], body: list[Mention]) -> list[Term]:
         counts = Counter(m.term.curie for m in body if m.term.kind in INTERVENTION_KINDS)
         in_title = [m for m in title if m.term.kind in INTERVENTION_KINDS]
-        candidates = [m for m in in_title if self._role(text, m) == "intervention"] or in_title
+        roles = [(m, self._role(text, m)) for m in in_title]
+        # a drug in the comparator arm too ("X and bortezomib versus bortezomib alone") is background therapy
+        background = {m.term.curie for m, role in roles if role == "comparator"}
+        candidates = [m for m, role in roles if role == "intervention" and m.term.curie not in background]
+        candidates = candidates or [m for m, role in roles if role == "intervention"] or in_title
         if candidates:
             best = max(counts[m.term.curie] for m in candidates)
             return _unique(m.term for m in candidates if counts[m.term.curie] * 2 >= best)
@@ -232,9 +236,9 @@ class FindingExtractor:
         for cue in cues:
             clause = next(c for c in clauses if c[0] <= sentence.start + cue.start < c[1])
             in_clause = [m for m in inside if clause[0] <= m.start < clause[1]]
-            interventions, combination = self._sentence_interventions(document.text, sentence, in_clause, main)
+            interventions, combination = self._sentence_interventions(document.text, sentence, in_clause, main, cue)
             if not interventions:
-                interventions, combination = self._sentence_interventions(document.text, sentence, inside, main)
+                interventions, combination = self._sentence_interventions(document.text, sentence, inside, main, cue)
             for disease, named in self._diseases_for(cue, cues, sentence, disease_mentions, focus):
                 for intervention, drug_named in interventions:
                     if intervention.curie == disease.curie:
@@ -250,7 +254,7 @@ class FindingExtractor:
         return findings
 
     def _sentence_interventions(
-        self, text: str, sentence: Sentence, inside: list[Mention], main: list[Term]
+        self, text: str, sentence: Sentence, inside: list[Mention], main: list[Term], cue: OutcomeCue
     ) -> tuple[list[tuple[Term, bool]], tuple[Term, ...]]:
         drugs = [m for m in inside if m.term.kind in INTERVENTION_KINDS]
         main_ids = {t.curie for t in main}
@@ -265,9 +269,19 @@ class FindingExtractor:
             combination = []
         if named:
             return [(t, True) for t in _unique(m.term for m in named)], tuple(combination)
-        if main and not drugs and self.cues.refers_to_treatment.search(sentence.text):
+        if main and not drugs and self._about_main(sentence, main, cue):
             return [(t, False) for t in main], ()
         return [], ()
+
+    def _about_main(self, sentence: Sentence, main: list[Term], cue: OutcomeCue) -> bool:
+        """Whether a sentence naming no drug reports on the main intervention: it speaks of the treatment
+        or its group; it states safety (in an abstract, the study drug's); or, with one main intervention,
+        it reports a result (a percentage, a p-value, "significant")."""
+        return bool(
+            self.cues.refers_to_treatment.search(sentence.text)
+            or cue.outcome in (Outcome.SAFETY_CONCERN, Outcome.WELL_TOLERATED)
+            or (len(main) == 1 and self.cues.result.search(sentence.text))
+        )
 
     def _diseases_for(
         self,
