@@ -171,6 +171,7 @@ class Finding:
     combination: tuple[Term, ...] = ()
     comparator: Term | None = None
     hedged: bool = False
+    signals: tuple[str, ...] = ()  # what the confidence was computed from: "drug_named", "disease_named", ...
 
     @property
     def key(self) -> tuple[str, str, str]:
