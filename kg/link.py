@@ -101,7 +101,8 @@ _SSSOM = "https://w3id.org/sssom/"
 _KGR_MAPPING = "https://w3id.org/cytokine-kg/resource/mapping/"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _PREDICATES = {
-    f"skos:{name}": _SKOS + name for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+    f"skos:{name}": _SKOS + name
+    for name in ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
 }
 
 _CACHE_FORMAT = "kg-link-sparql-json-v1"
@@ -171,7 +172,9 @@ def _parse_curie(term: str) -> tuple[str, IdScheme, str]:
         raise QueryError(f"{term!r} is not a CURIE (expected prefix:id, like DrugBank:DB06273)")
     scheme = _SCHEME_BY_LOWER.get(prefix.lower())
     if scheme is None:
-        raise QueryError(f"{term!r}: cannot link identifiers with prefix {prefix!r}; supported: {_supported()}")
+        raise QueryError(
+            f"{term!r}: cannot link identifiers with prefix {prefix!r}; supported: {_supported()}"
+        )
     if not scheme.matches(local) or not _SAFE_VALUE.match(scheme.value(local)):
         raise QueryError(
             f"{term!r} is not a valid {scheme.prefix} identifier (expected one like {scheme.example}); "
@@ -189,7 +192,8 @@ def _env(name: str) -> str | None:
 
 
 def default_cache_dir() -> Path:
-    """``$KG_CACHE_DIR/link``, else ``$XDG_CACHE_HOME/cytokine-kg/link``, else ``~/.cache/cytokine-kg/link``."""
+    """``$KG_CACHE_DIR/link``, else ``$XDG_CACHE_HOME/cytokine-kg/link``, else
+    ``~/.cache/cytokine-kg/link``."""
     root = _env("KG_CACHE_DIR")
     if root:
         return Path(root).expanduser() / "link"
@@ -224,17 +228,21 @@ class LinkConfig:
     def __post_init__(self) -> None:
         parts = urllib.parse.urlsplit(self.endpoint) if isinstance(self.endpoint, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            raise QueryError(f"the SPARQL endpoint must be an http(s) URL, not {_redact(str(self.endpoint))!r}")
-        if re.search(r'[\x00-\x20<>"{}|^`\\]', self.endpoint):
-            raise QueryError(f"the SPARQL endpoint URL has spaces or characters not allowed in an IRI: "
-                             f"{_redact(self.endpoint)!r}")
+            shown = _redact(str(self.endpoint))
+            raise QueryError(f"the SPARQL endpoint must be an http(s) URL, not {shown!r}")
+        if not _is_iri(self.endpoint):
+            raise QueryError(
+                "the SPARQL endpoint URL has spaces or characters not allowed in an IRI: "
+                f"{_redact(self.endpoint)!r}"
+            )
         if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= MAX_BATCH_SIZE:
             raise QueryError(f"batch_size must be in 1..{MAX_BATCH_SIZE}, not {self.batch_size!r}")
         if not isinstance(self.max_retries, int) or self.max_retries < 0:
             raise QueryError(f"max_retries must be an integer >= 0, not {self.max_retries!r}")
         if not self.timeout > 0:
             raise QueryError(f"timeout must be > 0 seconds, not {self.timeout!r}")
-        if not self.user_agent or not self.user_agent.strip() or "\n" in self.user_agent or "\r" in self.user_agent:
+        agent = self.user_agent
+        if not isinstance(agent, str) or not agent.strip() or "\n" in agent or "\r" in agent:
             raise QueryError("user_agent must be one non-empty line (Wikidata refuses requests without one)")
         if self.backoff_base < 0 or self.backoff_max < 0:
             raise QueryError("backoff_base and backoff_max must be >= 0 seconds")
@@ -278,7 +286,8 @@ class Mapping:
         if not _is_iri(self.object):
             raise ValueError(f"Mapping.object must be an http(s) IRI, not {self.object!r}")
         if self.predicate not in _PREDICATES:
-            raise ValueError(f"Mapping.predicate must be one of {', '.join(_PREDICATES)}, not {self.predicate!r}")
+            allowed = ", ".join(_PREDICATES)
+            raise ValueError(f"Mapping.predicate must be one of {allowed}, not {self.predicate!r}")
         if not _is_iri(self.source):
             raise ValueError(f"Mapping.source must be the endpoint's http(s) URL, not {self.source!r}")
         try:
@@ -288,7 +297,7 @@ class Mapping:
         if not ok:
             raise ValueError(f"Mapping.date must be an ISO date YYYY-MM-DD, not {self.date!r}")
         if not _PROPERTY.match(self.property or ""):
-            raise ValueError(f"Mapping.property must be a Wikidata property id like P715, not {self.property!r}")
+            raise ValueError(f"Mapping.property must be a Wikidata property id (P715), not {self.property!r}")
 
 
 def _is_iri(value: object) -> bool:
@@ -300,7 +309,7 @@ def _is_iri(value: object) -> bool:
 
 
 def _hash(*parts: str) -> str:
-    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 def mappings_graph(mappings: Iterable[Mapping]) -> list[ox.Quad]:
@@ -318,7 +327,8 @@ def mappings_graph(mappings: Iterable[Mapping]) -> list[ox.Quad]:
         if subject_iri is None:
             raise QueryError(f"no IRI for {m.subject!r}: its prefix is not in ontology/prefixes.json")
         s, p, o = ox.NamedNode(subject_iri), ox.NamedNode(_PREDICATES[m.predicate]), ox.NamedNode(m.object)
-        record = ox.NamedNode(_KGR_MAPPING + _hash(m.subject, m.predicate, m.object, m.source, m.date, m.property))
+        key = _hash(m.subject, m.predicate, m.object, m.source, m.date, m.property)
+        record = ox.NamedNode(_KGR_MAPPING + key)
         triples = [
             (s, p, o),
             (record, ox.NamedNode(_RDF + "type"), ox.NamedNode(_RDF + "Statement")),
@@ -495,9 +505,9 @@ class Linker:
                 if len(answer.items) > 1:
                     log.info("%s has %d Wikidata items: %s", curie, len(answer.items), " ".join(answer.items))
                 for item in answer.items:
-                    mappings.append(
-                        Mapping(curie, item, "skos:exactMatch", self.config.source, answer.date, scheme.property)
-                    )
+                    mappings.append(Mapping(
+                        curie, item, "skos:exactMatch", self.config.source, answer.date, scheme.property
+                    ))
         mappings.sort()
         self.stats.mappings = len(mappings)
         self.stats.unmatched.sort()
@@ -562,7 +572,9 @@ class Linker:
                     known[value] = _Known(answered, sorted(items[value]))
         return known
 
-    def _read_record(self, data: bytes, property_id: str) -> tuple[str, list[str], list[tuple[str, str]]] | None:
+    def _read_record(
+        self, data: bytes, property_id: str
+    ) -> tuple[str, list[str], list[tuple[str, str]]] | None:
         try:
             record = json.loads(data.decode("utf-8"))
             if (
@@ -578,7 +590,9 @@ class Linker:
             pairs = [(str(v), str(i)) for v, i in record["matches"]]
         except (UnicodeDecodeError, ValueError, KeyError, TypeError):
             return None
-        if any(not _SAFE_VALUE.match(v) for v in ids) or any(v not in ids or not _ITEM.match(i) for v, i in pairs):
+        if any(not _SAFE_VALUE.match(v) for v in ids):
+            return None
+        if any(v not in ids or not _ITEM.match(i) for v, i in pairs):
             return None
         return answered, ids, pairs
 
@@ -631,17 +645,18 @@ class Linker:
                     raise self._http_error(response)
             if attempt < attempts:
                 delay = self._backoff(attempt, response)
-                log.info("%s %s; retry %d of %d in %.2f s", endpoint, reason, attempt, self.config.max_retries,
-                         delay)
+                retries = self.config.max_retries
+                log.info("%s %s; retry %d of %d in %.2f s", endpoint, reason, attempt, retries, delay)
                 self._sleep(delay)
         raise FetchError(f"SPARQL endpoint {endpoint} {reason}; tried {attempts} time(s)")
 
     def _send(self, query: str) -> requests.Response:
         headers = {"User-Agent": self.config.user_agent, "Accept": SPARQL_JSON}
         form = {"query": query}
+        url, timeout = self.config.endpoint, self.config.timeout
         if len(urllib.parse.urlencode(form)) <= self.config.max_get_length:
-            return self._session.get(self.config.endpoint, params=form, headers=headers, timeout=self.config.timeout)
-        return self._session.post(self.config.endpoint, data=form, headers=headers, timeout=self.config.timeout)
+            return self._session.get(url, params=form, headers=headers, timeout=timeout)
+        return self._session.post(url, data=form, headers=headers, timeout=timeout)
 
     def _backoff(self, attempt: int, response: requests.Response | None) -> float:
         if response is not None:
@@ -649,9 +664,9 @@ class Linker:
             if retry_after is not None:
                 if retry_after > self.config.backoff_max:
                     raise FetchError(
-                        f"SPARQL endpoint {self.config.source} asks to wait {retry_after:g} s before retrying "
-                        f"(HTTP {response.status_code}), more than backoff_max={self.config.backoff_max:g} s; "
-                        "try again later"
+                        f"SPARQL endpoint {self.config.source} asks to wait {retry_after:g} s before "
+                        f"retrying (HTTP {response.status_code}), more than "
+                        f"backoff_max={self.config.backoff_max:g} s; try again later"
                     )
                 return retry_after
         return min(self.config.backoff_max, self.config.backoff_base * 2 ** (attempt - 1))

@@ -36,7 +36,7 @@ def relation_cues() -> tuple[RelationCues, ...]:
     return tuple(
         RelationCues(
             name, frozenset(map(EntityKind, spec["subject"])), frozenset(map(EntityKind, spec["object"])),
-            spec["confidence"], tuple(re.compile(p, re.IGNORECASE) for p in spec["cues"]),
+            spec["confidence"], (re.compile("|".join(f"(?:{p})" for p in spec["cues"]), re.IGNORECASE),),
         )
         for name, spec in cue_data()["association"].items()
     )

@@ -57,8 +57,9 @@ class Cues:
     designs: dict[str, tuple[re.Pattern[str], ...]]
 
 
-def _compile(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+def _any_of(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
+    """One alternation for a list of cue patterns: a sentence is scanned once per outcome, not per cue."""
+    return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
 
 
 @cache
@@ -73,8 +74,8 @@ def load_cues(path: Path | None = None) -> Cues:
     roles = data["roles"]
     study = data["study"]
     return Cues(
-        outcomes=tuple((Outcome(name), _compile(data["outcome"][name])) for name in data["outcome_order"]),
-        hedges=_compile(data["hedge"]["patterns"]),
+        outcomes=tuple((Outcome(name), _any_of(data["outcome"][name])) for name in data["outcome_order"]),
+        hedges=_any_of(data["hedge"]["patterns"]),
         comparator_before=re.compile(roles["comparator_before"], re.IGNORECASE),
         combination_before=re.compile(roles["combination_before"], re.IGNORECASE),
         refers_to_treatment=re.compile(roles["refers_to_treatment"], re.IGNORECASE),
@@ -86,8 +87,8 @@ def load_cues(path: Path | None = None) -> Cues:
         confidence=dict(data["confidence"]),
         study_order=tuple(study["study_order"]),
         sentence_level_studies=frozenset(study["sentence_level"]),
-        studies={name: _compile(p) for name, p in study["patterns"].items()},
-        designs={name: _compile(p) for name, p in data["design"].items()},
+        studies={name: _any_of(p) for name, p in study["patterns"].items()},
+        designs={name: _any_of(p) for name, p in data["design"].items()},
     )
 
 

@@ -43,9 +43,10 @@ def _fold(word: str) -> str:
 
 def _split_prefix(word: str) -> tuple[str, ...]:
     """'antiinflammatory' -> ('anti', 'inflammatory'), as 'anti-inflammatory' tokenizes."""
-    for prefix in _PREFIXES:
-        if len(word) > len(prefix) + 4 and word.lower().startswith(prefix):
-            return prefix, word[len(prefix) :]
+    if len(word) > 7 and word[:3].lower() in ("ant", "non"):
+        for prefix in _PREFIXES:
+            if word.lower().startswith(prefix):
+                return prefix, word[len(prefix) :]
     return (word,)
 
 
