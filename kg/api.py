@@ -231,6 +231,67 @@ def ask(
     return open_store(data=data, store=store).select(sparql)
 
 
+# ------------------------------------------------------------------ load, link
+
+DEFAULT_LOAD_GRAPH = "https://w3id.org/cytokine-kg/resource/graph/default"
+
+
+def _dataset_nquads(data: Path | None, store: Path | None) -> bytes:
+    """The statements of an RDF file or an on-disk store, as N-Quads."""
+    source = open_store(data=[data] if data else [], store=store)
+    return ox.serialize(source.quads(), format=ox.RdfFormat.N_QUADS)
+
+
+def load(
+    *,
+    endpoint: str,
+    data: Path | None = None,
+    store: Path | None = None,
+    graph: str | None = None,
+    graph_store: str | None = None,
+    update_endpoint: str | None = None,
+    auth: str = "digest",
+) -> dict[str, int]:
+    """Copy a built graph (file or store) to a SPARQL 1.1 server, replacing each named graph it holds.
+
+    Bulk data goes through the Graph Store HTTP Protocol when ``graph_store`` is given, else SPARQL Update
+    in chunks. Statements outside named graphs (Turtle, N-Triples) go to ``graph``. Credentials come from
+    KG_SPARQL_USER / KG_SPARQL_PASSWORD.
+    """
+    from kg.store.remote import RemoteStore
+
+    remote = RemoteStore(endpoint, update_endpoint=update_endpoint, graph_store=graph_store, auth=auth)
+    with remote:
+        return remote.load_dataset(_dataset_nquads(data, store), default_graph=graph or DEFAULT_LOAD_GRAPH)
+
+
+def link(
+    *,
+    data: Path | None = None,
+    store: Path | None = None,
+    output: Path | None = None,
+    endpoint: str | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Find Wikidata items for the terms a build uses and write the mappings (with source and date) to
+    ``output`` or into the store's mappings graph; returns the number of mappings."""
+    from kg.link import MAPPINGS_GRAPH, LinkConfig, link_vocabulary, mappings_graph, terms_used
+
+    if output is None and store is None:
+        raise KGError("give -o FILE for the mappings, or --store DIR to add them to a store")
+    source = open_store(data=[data] if data else [], store=store)
+    config = LinkConfig(endpoint=endpoint) if endpoint else LinkConfig()
+    mappings = link_vocabulary(only=terms_used(source.quads()), config=config, progress=progress)
+    quads = mappings_graph(mappings)
+    if output is not None:
+        write_atomic(output, serialize(quads, format_for(output, None)))
+    else:
+        source.replace_graph(MAPPINGS_GRAPH, quads)
+        source.flush()
+    return len(mappings)
+
+
 __all__ = [
-    "VOCABULARY_GRAPH", "Inputs", "Summary", "ask", "build", "export_jsonl", "extract", "open_store", "read",
+    "VOCABULARY_GRAPH", "Inputs", "Summary", "ask", "build", "export_jsonl", "extract", "link", "load", "open_store",
+    "read",
 ]  # fmt: skip

@@ -177,6 +177,44 @@ def ask(
     _print_rows(variables, rows, fmt, title=name)
 
 
+@app.command()
+def load(
+    data: Annotated[Path | None, typer.Argument(help="An RDF file written by kg build.", show_default=False)] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="An on-disk store written by kg build --store.")] = None,
+    endpoint: Annotated[str, typer.Option("--endpoint", help="The server's SPARQL query endpoint.")] = ...,
+    graph_store: Annotated[str | None, typer.Option("--graph-store", help="Its Graph Store Protocol endpoint (bulk loading).")] = None,
+    update_endpoint: Annotated[str | None, typer.Option("--update-endpoint", help="Its SPARQL Update endpoint, if not the query one.")] = None,
+    graph: Annotated[str | None, typer.Option("--graph", help="Graph IRI for statements outside named graphs (Turtle, N-Triples).")] = None,
+    auth: Annotated[str, typer.Option("--auth", help="digest or basic (user and password from KG_SPARQL_USER / KG_SPARQL_PASSWORD).")] = "digest",
+) -> None:
+    """Load a built graph into a SPARQL 1.1 server (Virtuoso, GraphDB, Fuseki, Oxigraph), graph by graph."""
+    if (data is None) == (store is None):
+        _fail(KGError("give either an RDF FILE or --store DIR"))
+    try:
+        counts = api.load(endpoint=endpoint, data=data, store=store, graph=graph, graph_store=graph_store,
+                          update_endpoint=update_endpoint, auth=auth)
+    except KGError as error:
+        _fail(error)
+    err.print(f"loaded {sum(counts.values())} triples in {len(counts)} graphs into {endpoint}", highlight=False)
+
+
+@app.command()
+def link(
+    data: Annotated[Path | None, typer.Option("--data", "-d", help="An RDF file written by kg build.")] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="An on-disk store; the mappings are added to it.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the mappings to this RDF file.")] = None,
+    endpoint: Annotated[str | None, typer.Option("--endpoint", help="SPARQL endpoint (default: Wikidata).")] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Add Wikidata mappings for the drugs, diseases and genes a build uses (cached; with source and date)."""
+    try:
+        with _progress(not quiet) as step:
+            count = api.link(data=data, store=store, output=output, endpoint=endpoint, progress=step)
+    except KGError as error:
+        _fail(error)
+    err.print(f"{count} mappings -> {output or store}", highlight=False)
+
+
 def _print_query_list(fmt: str) -> None:
     queries = load_queries()
     if fmt == "json":

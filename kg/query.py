@@ -7,9 +7,9 @@ Header lines (grlc-like)::
     #+ param: NAME KIND [required|default=VALUE] -- what it means      (KIND: iri, literal, integer, decimal)
     #+ example: kg ask NAME ...
 
-Values are bound by a ``VALUES`` block appended to the query, built from validated RDF terms — never by
-pasting text into the query body — so the same query text runs unchanged on Oxigraph, Virtuoso, Jena.
-Parameters should therefore be used in triple patterns (a trailing VALUES joins at the end).
+Values are bound by a ``VALUES`` block placed first in the query's WHERE group, built from validated RDF
+terms — never by pasting user text into the query — so the same query runs unchanged on Oxigraph,
+Virtuoso and Jena (Virtuoso does not resolve a trailing VALUES over variables used only inside UNIONs).
 """
 
 from __future__ import annotations
@@ -153,4 +153,15 @@ def bind(query: NamedQuery, values: dict[str, str] | None = None) -> str:
         return query.text
     names = " ".join(f"?{name}" for name, _ in bound)
     row = " ".join(str(term) for _, term in bound)
-    return f"{query.text.rstrip()}\nVALUES ({names}) {{ ({row}) }}\n"
+    where = _WHERE.search(_blank_comments(query.text))
+    if where is None:
+        raise QueryError(f"query {query.name!r} has parameters but no 'WHERE {{' to bind them in")
+    return f"{query.text[: where.end()]}\n  VALUES ({names}) {{ ({row}) }}{query.text[where.end() :]}"
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
+def _blank_comments(text: str) -> str:
+    """The text with comment lines blanked out (same length, so offsets still hold)."""
+    return re.sub(r"(?m)^\s*#.*$", lambda m: " " * len(m.group()), text)

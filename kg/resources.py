@@ -34,3 +34,26 @@ def vocab_dir() -> Path:
 
 def queries_dir() -> Path:
     return data_root() / "queries"
+
+
+def cache_dir(name: str) -> Path:
+    """A folder for caches: ``$KG_CACHE_DIR/NAME``, else ``$XDG_CACHE_HOME/cytokine-kg/NAME``, else
+    ``~/.cache/cytokine-kg/NAME``."""
+    import os
+
+    root = os.environ.get("KG_CACHE_DIR", "").strip()
+    if root:
+        return Path(root).expanduser() / name
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "cytokine-kg" / name
+
+
+def fingerprint(*paths: Path, extra: str = "") -> str:
+    """A short hash of files' names, sizes and modification times (and ``extra``), to key caches."""
+    import hashlib
+
+    digest = hashlib.sha1(extra.encode())
+    for path in paths:
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:20]

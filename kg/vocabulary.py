@@ -7,6 +7,7 @@ Everything is parsed once with pyoxigraph; IRIs are compressed to CURIEs with ``
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -125,6 +126,46 @@ class Vocabulary:
     def all_targets(self, drug: str) -> frozenset[str]:
         return frozenset().union(*self.targets.get(drug, {}).values())
 
+    def to_json(self) -> dict:
+        return {
+            "terms": [[t.curie, t.kind.value, t.label, t.symbol, list(t.xrefs)] for t in self.terms.values()],
+            "synonyms": [[s.text, s.curie, s.rank] for s in self.synonyms],
+            "targets": {d: {k: sorted(v) for k, v in by.items()} for d, by in self.targets.items()},
+            "drug_classes": {d: sorted(c) for d, c in self.drug_classes.items()},
+            "class_targets": {c: sorted(g) for c, g in self.class_targets.items()},
+            "ancestors": {d: sorted(a) for d, a in self.ancestors.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Vocabulary:
+        return cls(
+            terms={c: Term(c, EntityKind(k), label, symbol, tuple(x)) for c, k, label, symbol, x in data["terms"]},
+            synonyms=[Synonym(text, curie, rank) for text, curie, rank in data["synonyms"]],
+            targets={d: {k: frozenset(v) for k, v in by.items()} for d, by in data["targets"].items()},
+            drug_classes={d: frozenset(c) for d, c in data["drug_classes"].items()},
+            class_targets={c: frozenset(g) for c, g in data["class_targets"].items()},
+            ancestors={d: frozenset(a) for d, a in data["ancestors"].items()},
+        )
+
+    @classmethod
+    def load_cached(cls) -> Vocabulary:
+        """The project's vocabulary, from a JSON cache keyed by the vocabulary files (parsing takes seconds)."""
+        files = default_files()
+        path = resources.cache_dir("vocabulary") / f"{resources.fingerprint(*files, Path(__file__))}.json"
+        try:
+            return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        vocabulary = cls.load(files)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(vocabulary.to_json()), encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only home: no cache, just slower start-ups
+        return vocabulary
+
     @classmethod
     def load(cls, files: Iterable[Path] | None = None) -> Vocabulary:
         """Parse the Turtle files (default: :func:`default_files`) into a Vocabulary."""
@@ -218,5 +259,5 @@ def _kind(types: set[str], parents: set[str], disease_root: str) -> EntityKind |
 
 @cache
 def default_vocabulary() -> Vocabulary:
-    """The project's vocabulary, loaded once per process."""
-    return Vocabulary.load()
+    """The project's vocabulary, loaded once per process (from the cache when it is fresh)."""
+    return Vocabulary.load_cached()

@@ -108,7 +108,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Oxigra
     t0 = time.monotonic()
     log = (directory / "server.log").open("ab")
     process = subprocess.Popen(  # noqa: S603 (our own command line)
-        [binary, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}"],
+        [binary, "serve", "--location", str(directory / "db"), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
         stdout=log,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,

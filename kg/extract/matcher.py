@@ -7,12 +7,15 @@ offsets of the original text. Short or acronym-like synonyms are guarded (see :f
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import ahocorasick
 
+from kg import resources
 from kg.model import EntityKind, Mention, Term
 from kg.text.normalize import Token, key, tokens
 from kg.vocabulary import Synonym, Vocabulary
@@ -114,11 +117,31 @@ class Matcher:
             entries.setdefault(folded, {})[entry.curie] = entry
         for folded, entry in class_phrases(vocabulary):
             entries.setdefault(folded, {}).setdefault(entry.curie, entry)
-        self._entries = entries
         self._automaton = ahocorasick.Automaton()
         for folded, by_curie in entries.items():
             self._automaton.add_word(folded, (len(folded) - 2, tuple(by_curie.values())))
         self._automaton.make_automaton()
+
+    @classmethod
+    def cached(cls, vocabulary: Vocabulary, key: str) -> Matcher:
+        """A matcher whose automaton is saved on disk under ``key`` (building it takes seconds)."""
+        path = resources.cache_dir("matcher") / f"{key}.automaton"
+        matcher = cls.__new__(cls)
+        matcher.vocabulary = vocabulary
+        try:
+            matcher._automaton = ahocorasick.load(str(path), _decode)
+            return matcher
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+        matcher = cls(vocabulary)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            matcher._automaton.save(str(tmp), _encode)
+            os.replace(tmp, path)
+        except OSError:
+            pass
+        return matcher
 
     def candidates(self, text: str, toks: list[Token] | None = None) -> Iterable[Mention]:
         """Every dictionary hit, overlapping ones included."""
@@ -146,15 +169,25 @@ class Matcher:
 
     def lookup(self, phrase: str) -> Term | None:
         """The best term whose synonym is exactly ``phrase`` (spelling-insensitively), or None."""
-        entries = self._entries.get(" " + key(phrase) + " ")
-        if not entries:
+        found = self._automaton.get(" " + key(phrase) + " ", None)
+        if not found:
             return None
-        best = max(entries.values(), key=lambda e: (e.rank, KIND_PRIORITY[self.vocabulary.terms[e.curie].kind], e.curie))
+        best = max(found[1], key=lambda e: (e.rank, KIND_PRIORITY[self.vocabulary.terms[e.curie].kind], e.curie))
         return self.vocabulary.terms[best.curie]
 
     def find(self, text: str, toks: list[Token] | None = None) -> list[Mention]:
         """Non-overlapping mentions: longest first, then the most trusted synonym, then the kind priority."""
         return select_longest(self.candidates(text, toks))
+
+
+def _encode(value: tuple[int, tuple[Entry, ...]]) -> bytes:
+    length, entries = value
+    return json.dumps([length, [[e.curie, e.rank, e.exact] for e in entries]]).encode()
+
+
+def _decode(data: bytes) -> tuple[int, tuple[Entry, ...]]:
+    length, entries = json.loads(data)
+    return length, tuple(Entry(*e) for e in entries)
 
 
 def rank_of(mention: Mention) -> int:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from functools import cache
+from pathlib import Path
 
 from kg.extract.associations import extract_associations
 from kg.extract.entities import find_mentions
 from kg.extract.findings import FindingExtractor
 from kg.extract.matcher import Matcher
+from kg import resources
 from kg.model import Document, Extraction
-from kg.vocabulary import Vocabulary, default_vocabulary
+from kg.vocabulary import Vocabulary, default_files, default_vocabulary
 
 
 class Extractor:
@@ -33,5 +35,12 @@ class Extractor:
 
 @cache
 def _default_matcher() -> Matcher:
-    """The matcher over the project's vocabulary, built once per process (it takes a few seconds)."""
-    return Matcher(default_vocabulary())
+    """The matcher over the project's vocabulary: built once, then loaded from the on-disk cache, whose key
+    covers the vocabulary files and the code and cues that decide what goes into the automaton."""
+    import kg.extract.matcher
+    import kg.text.normalize
+    import kg.vocabulary
+
+    sources = [Path(m.__file__) for m in (kg.extract.matcher, kg.text.normalize, kg.vocabulary)]
+    sources.append(Path(__file__).with_name("cues.toml"))
+    return Matcher.cached(default_vocabulary(), resources.fingerprint(*default_files(), *sources))
