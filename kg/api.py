@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,9 +82,10 @@ def read(inputs: Inputs) -> Iterator[Document | InputError]:
     if inputs.paths:
         yield from read_paths(inputs.paths, format=inputs.format)
     if inputs.pmids or inputs.pubmed_query:
-        from kg.sources.eutils import EutilsClient  # network client: imported only when asked for
+        from kg.sources.eutils import EutilsClient, EutilsConfig  # network client: imported only when asked for
 
-        with EutilsClient() as client:
+        base_url = os.environ.get("KG_EUTILS_URL", "").strip()  # a mirror, or a local server in tests
+        with EutilsClient(EutilsConfig(base_url=base_url) if base_url else None) as client:
             batches: Iterable[tuple[str, bytes]] = ()
             if inputs.pmids:
                 batches = client.efetch_pubmed(list(inputs.pmids))
