@@ -40,7 +40,6 @@ mapping, no blank node) with ``dcterms:source`` (the endpoint), ``dcterms:date``
 
 from __future__ import annotations
 
-import email.utils
 import hashlib
 import json
 import logging
@@ -61,6 +60,7 @@ from kg import __version__
 from kg.errors import FetchError, QueryError
 from kg.model import EntityKind
 from kg.sources.cache import FileCache, cache_key
+from kg.sources.http import redact_url, retry_after
 from kg.vocabulary import KGO, Vocabulary, converter, default_vocabulary
 
 __all__ = [
@@ -228,12 +228,12 @@ class LinkConfig:
     def __post_init__(self) -> None:
         parts = urllib.parse.urlsplit(self.endpoint) if isinstance(self.endpoint, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-            shown = _redact(str(self.endpoint))
+            shown = redact_url(str(self.endpoint))
             raise QueryError(f"the SPARQL endpoint must be an http(s) URL, not {shown!r}")
         if not _is_iri(self.endpoint):
             raise QueryError(
                 "the SPARQL endpoint URL has spaces or characters not allowed in an IRI: "
-                f"{_redact(self.endpoint)!r}"
+                f"{redact_url(self.endpoint)!r}"
             )
         if not isinstance(self.batch_size, int) or not 1 <= self.batch_size <= MAX_BATCH_SIZE:
             raise QueryError(f"batch_size must be in 1..{MAX_BATCH_SIZE}, not {self.batch_size!r}")
@@ -254,7 +254,7 @@ class LinkConfig:
     @property
     def source(self) -> str:
         """The endpoint as recorded in mappings and messages (without any user:password@)."""
-        return _redact(self.endpoint)
+        return redact_url(self.endpoint)
 
     def resolved_cache_dir(self) -> Path | None:
         """Where this endpoint's batches are cached, or None when caching is off."""
@@ -627,10 +627,10 @@ class Linker:
                 reason = f"timed out after {self.config.timeout:g} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 reason = f"cannot be reached (connection failed: {type(exc).__name__})"
-                log.debug("%s: %s", endpoint, _redact(str(exc)))
+                log.debug("%s: %s", endpoint, redact_url(str(exc)))
             except requests.RequestException as exc:  # not transient: bad URL, bad scheme...
                 raise FetchError(
-                    f"SPARQL endpoint {endpoint}: request failed: {type(exc).__name__}: {_redact(str(exc))}"
+                    f"SPARQL endpoint {endpoint}: request failed: {type(exc).__name__}: {redact_url(str(exc))}"
                 ) from None
             else:
                 status = response.status_code
@@ -660,15 +660,15 @@ class Linker:
 
     def _backoff(self, attempt: int, response: requests.Response | None) -> float:
         if response is not None:
-            retry_after = _retry_after(response.headers.get("Retry-After"))
-            if retry_after is not None:
-                if retry_after > self.config.backoff_max:
+            wait = retry_after(response.headers.get("Retry-After"))
+            if wait is not None:
+                if wait > self.config.backoff_max:
                     raise FetchError(
-                        f"SPARQL endpoint {self.config.source} asks to wait {retry_after:g} s before "
+                        f"SPARQL endpoint {self.config.source} asks to wait {wait:g} s before "
                         f"retrying (HTTP {response.status_code}), more than "
                         f"backoff_max={self.config.backoff_max:g} s; try again later"
                     )
-                return retry_after
+                return wait
         return min(self.config.backoff_max, self.config.backoff_base * 2 ** (attempt - 1))
 
     def _http_error(self, response: requests.Response) -> FetchError:
@@ -688,23 +688,6 @@ class Linker:
         return FetchError(f"{where} failed with HTTP {status} {response.reason or ''}".rstrip() + suffix)
 
 
-def _retry_after(value: str | None) -> float | None:
-    if value is None or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
 def _error_detail(response: requests.Response) -> str:
     text = response.content.decode("utf-8", "replace")
     if "html" in response.headers.get("Content-Type", "").lower() or text.lstrip().startswith("<"):
@@ -716,17 +699,6 @@ def _error_detail(response: requests.Response) -> str:
 def _snippet(text: str, limit: int = _SNIPPET) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _redact(url: str) -> str:
-    """The URL without any user:password@ part."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
 # ---------------------------------------------------------------------- entry points

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from pathlib import Path
+
+from kg.rdf.serialize import write_atomic
 
 log = logging.getLogger(__name__)
 
@@ -23,24 +23,6 @@ def cache_key(*parts: str) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 class FileCache:
@@ -69,7 +51,7 @@ class FileCache:
     def put(self, key: str, data: bytes) -> Path | None:
         path = self.path_for(key)
         try:
-            atomic_write_bytes(path, data)
+            write_atomic(path, data)
         except OSError as exc:
             log.warning("cannot write cache file %s: %s", path, exc)
             return None

@@ -18,7 +18,6 @@ batch of PMIDs, so rebuilding a graph does not download the same records again.
 
 from __future__ import annotations
 
-import email.utils
 import json
 import logging
 import os
@@ -27,7 +26,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -36,6 +34,7 @@ from lxml import etree
 
 from kg.errors import FetchError, InputError
 from kg.sources.cache import FileCache, cache_key
+from kg.sources.http import retry_after
 
 __all__ = [
     "EutilsClient",
@@ -481,27 +480,10 @@ class EutilsClient:
 
     def _backoff(self, attempt: int, response: requests.Response | None) -> float:
         if response is not None:
-            retry_after = self._retry_after(response.headers.get("Retry-After"))
-            if retry_after is not None:
-                return min(self.config.backoff_max, retry_after)
+            wait = retry_after(response.headers.get("Retry-After"))
+            if wait is not None:
+                return min(self.config.backoff_max, wait)
         return min(self.config.backoff_max, self.config.backoff_base * 2 ** (attempt - 1))
-
-    @staticmethod
-    def _retry_after(value: str | None) -> float | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
     def _request(self, service: str, params: dict[str, str], *, post: bool = False) -> bytes:
         """One E-utility call with rate limiting and retries; the body of a 2xx answer."""

@@ -43,6 +43,7 @@ import requests
 from SPARQLWrapper import ASK, INSERT, JSON, POST, SELECT, SPARQLWrapper
 
 from kg.errors import InputError, QueryError, StoreError
+from kg.sources.http import redact_url
 
 __all__ = ["MAX_INSERT_CHUNK", "RemoteStore", "Row"]
 
@@ -150,7 +151,7 @@ class RemoteStore:
             ("graph_store", graph_store),
         ):
             if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise StoreError(f"{name} must be an http(s) URL, not {_redact(url)!r}")
+                raise StoreError(f"{name} must be an http(s) URL, not {redact_url(url)!r}")
         if timeout <= 0:
             raise StoreError(f"timeout must be positive, not {timeout!r}")
         self.endpoint = endpoint
@@ -177,9 +178,9 @@ class RemoteStore:
 
     def __repr__(self) -> str:
         return (
-            f"RemoteStore(endpoint={_redact(self.endpoint)!r}, "
-            f"update_endpoint={_redact(self.update_endpoint)!r}, "
-            f"graph_store={_redact(self.graph_store) if self.graph_store else None!r}, auth={self.auth!r}, "
+            f"RemoteStore(endpoint={redact_url(self.endpoint)!r}, "
+            f"update_endpoint={redact_url(self.update_endpoint)!r}, "
+            f"graph_store={redact_url(self.graph_store) if self.graph_store else None!r}, auth={self.auth!r}, "
             f"credentials={'set' if self.__user is not None else 'none'})"
         )
 
@@ -201,7 +202,7 @@ class RemoteStore:
             bindings = doc["results"]["bindings"]
         except (KeyError, TypeError, AttributeError):
             raise StoreError(
-                f"{_redact(self.endpoint)} answered a SELECT without head.vars/results.bindings: "
+                f"{redact_url(self.endpoint)} answered a SELECT without head.vars/results.bindings: "
                 f"{_clip(json.dumps(doc))}"
             ) from None
         rows = [_row(b) for b in bindings]
@@ -216,7 +217,7 @@ class RemoteStore:
             value = value in ("true", "1")
         if not isinstance(value, bool):
             raise StoreError(
-                f"{_redact(self.endpoint)} answered an ASK without a boolean: {_clip(json.dumps(doc))}"
+                f"{redact_url(self.endpoint)} answered an ASK without a boolean: {_clip(json.dumps(doc))}"
             )
         return value
 
@@ -247,7 +248,7 @@ class RemoteStore:
             ) from None
         except (TimeoutError, urllib.error.URLError, OSError, HTTPException) as e:
             raise StoreError(
-                f"cannot reach SPARQL endpoint {_redact(url)}: {self._scrub(_reason(e))}"
+                f"cannot reach SPARQL endpoint {redact_url(url)}: {self._scrub(_reason(e))}"
             ) from None
         if kind != INSERT:
             _check_complete(url, headers)
@@ -260,18 +261,18 @@ class RemoteStore:
         except (UnicodeDecodeError, ValueError):
             ctype = headers.get("Content-Type", "?") if headers else "?"
             raise StoreError(
-                f"{_redact(url)} did not answer with SPARQL JSON results (Content-Type {ctype}): "
+                f"{redact_url(url)} did not answer with SPARQL JSON results (Content-Type {ctype}): "
                 f"{self._scrub(_clip(body.decode('utf-8', 'replace')))}"
             ) from None
         if not isinstance(doc, dict):
             raise StoreError(
-                f"{_redact(url)} answered with JSON that is not a SPARQL result: {_clip(str(doc))}"
+                f"{redact_url(url)} answered with JSON that is not a SPARQL result: {_clip(str(doc))}"
             )
         return doc
 
     def _http_error(self, url: str, status: int, body: bytes, content_type: str) -> Exception:
         message = self._scrub(_clip(_text_of(body, content_type)))
-        where = _redact(url)
+        where = redact_url(url)
         if status in (400, 414) or (status == 500 and _VIRTUOSO_COMPILE_ERROR.search(message)):
             return QueryError(f"{where} rejected the request (HTTP {status}): {message}")
         if status == 401:
@@ -335,7 +336,7 @@ class RemoteStore:
             )
         except requests.RequestException as e:
             raise StoreError(
-                f"cannot reach Graph Store endpoint {_redact(url)}: {self._scrub(_reason(e))}"
+                f"cannot reach Graph Store endpoint {redact_url(url)}: {self._scrub(_reason(e))}"
             ) from None
         if response.status_code not in (200, 201, 204):
             error = self._http_error(
@@ -344,7 +345,7 @@ class RemoteStore:
             if isinstance(error, QueryError):  # a 400 from the Graph Store means the data, not a query
                 text = _text_of(response.content, response.headers.get("Content-Type", ""))
                 error = StoreError(
-                    f"{_redact(url)} rejected the {method} of graph <{graph}> "
+                    f"{redact_url(url)} rejected the {method} of graph <{graph}> "
                     f"(HTTP {response.status_code}): {self._scrub(_clip(text))}"
                 )
             raise error
@@ -439,7 +440,7 @@ class RemoteStore:
                 "loaded %d triples into <%s> at %s",
                 len(lines),
                 name,
-                _redact(self.graph_store or self.update_endpoint),
+                redact_url(self.graph_store or self.update_endpoint),
             )
         return counts
 
@@ -511,7 +512,7 @@ def _check_complete(url: str, headers: Any) -> None:
     state = headers.get("X-SQL-State")
     if state and state.strip().upper() == "S1TAT":
         raise StoreError(
-            f"{_redact(url)} returned partial results (query timed out, X-SQL-State S1TAT: "
+            f"{redact_url(url)} returned partial results (query timed out, X-SQL-State S1TAT: "
             f"{_clip(headers.get('X-SQL-Message', ''))}); raise MaxQueryExecutionTime or simplify"
         )
 
@@ -527,7 +528,7 @@ def _check_not_truncated(url: str, headers: Any, n_rows: int) -> None:
         limit = 0
     if n_rows >= limit:
         raise StoreError(
-            f"{_redact(url)} truncated the results at {max_rows.strip()} rows (its ResultSetMaxRows); "
+            f"{redact_url(url)} truncated the results at {max_rows.strip()} rows (its ResultSetMaxRows); "
             "page with LIMIT/OFFSET or raise ResultSetMaxRows in virtuoso.ini"
         )
 
@@ -562,7 +563,7 @@ def _lines_of(data: bytes, content_type: str, *, source: str) -> list[str]:
 
 def _blank_message(n: int, where: str) -> str:
     return (
-        f"{n} triple(s) have blank nodes, which INSERT DATA to {_redact(where)} cannot load reliably "
+        f"{n} triple(s) have blank nodes, which INSERT DATA to {redact_url(where)} cannot load reliably "
         "(Virtuoso rejects them); skolemize them to IRIs (e.g. .well-known/genid/…) first, or configure "
         "a Graph Store Protocol URL (graph_store=...)"
     )
@@ -595,16 +596,3 @@ def _clip(text: str, n: int = MESSAGE_CHARS) -> str:
 def _reason(e: BaseException) -> str:
     reason = getattr(e, "reason", None)
     return _clip(str(reason if reason is not None else e) or type(e).__name__)
-
-
-def _redact(url: str | None) -> str:
-    """The URL without any user:password@ part."""
-    if not url:
-        return str(url)
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
