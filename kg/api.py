@@ -13,8 +13,8 @@ from typing import TextIO
 import pyoxigraph as ox
 
 from kg.errors import InputError, KGError
-from kg.extract import Extractor
 from kg.export import to_record
+from kg.extract import Extractor
 from kg.model import Document, Extraction
 from kg.query import bind, get_query
 from kg.rdf.build import VOCABULARY_GRAPH, GraphBuilder, graph_iri, used_terms
@@ -82,7 +82,10 @@ def read(inputs: Inputs) -> Iterator[Document | InputError]:
     if inputs.paths:
         yield from read_paths(inputs.paths, format=inputs.format)
     if inputs.pmids or inputs.pubmed_query:
-        from kg.sources.eutils import EutilsClient, EutilsConfig  # network client: imported only when asked for
+        from kg.sources.eutils import (  # network client: imported only when asked for
+            EutilsClient,
+            EutilsConfig,
+        )
 
         base_url = os.environ.get("KG_EUTILS_URL", "").strip()  # a mirror, or a local server in tests
         with EutilsClient(EutilsConfig(base_url=base_url) if base_url else None) as client:

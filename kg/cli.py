@@ -11,7 +11,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from kg import api
@@ -213,6 +219,27 @@ def link(
     except KGError as error:
         _fail(error)
     err.print(f"{count} mappings -> {output or store}", highlight=False)
+
+
+@app.command()
+def validate(
+    files: Annotated[list[Path] | None, typer.Argument(help="RDF file(s) written by kg build.", show_default=False)] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="An on-disk store written by kg build --store.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Show at most this many results.")] = 50,
+) -> None:
+    """Check a built graph against the SHACL shapes of ontology/shapes.ttl (exit 1 when it does not conform)."""
+    from kg.validate import validate as check
+    from kg.validate import validate_store
+
+    if bool(files) == (store is not None):
+        _fail(KGError("give RDF FILE(s) or --store DIR"))
+    try:
+        report = validate_store(store) if store is not None else check(files)
+    except KGError as error:
+        _fail(error)
+    print(report.text(limit=limit))
+    if not report.conforms:
+        raise typer.Exit(1)
 
 
 def _print_query_list(fmt: str) -> None:

@@ -28,12 +28,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TextIO
 
 from kg.errors import InputError
-from kg.readers.common import clean_pmid, decode_text
 from kg.model import Document, EntityKind, Extraction, Term
+from kg.readers.common import clean_pmid, decode_text
+from kg.vocabulary import Vocabulary
 
 __all__ = [
     "KIND_TYPE",
@@ -95,6 +97,14 @@ _TEXT_LINE = re.compile(r"^([^|\t]+)\|([ta])\|(.*)$")
 _TMVAR = re.compile(r"^[cgmnpr]\|[A-Z]+\|")
 
 Concept = tuple[str, str]  # (type, normalized id)
+_EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+_EVALUATED_IRIS = ("http://id.nlm.nih.gov/mesh/", "http://purl.obolibrary.org/obo/OMIM_")
+
+
+def _default() -> Vocabulary:
+    from kg.vocabulary import default_vocabulary
+
+    return default_vocabulary()
 
 
 # ---------------------------------------------------------------- ids
@@ -198,27 +208,88 @@ def _parse(
 # ---------------------------------------------------------------- our predictions
 
 
-def term_concepts(term: Term) -> list[Concept]:
+@cache
+def exact_links() -> dict[str, frozenset[str]]:
+    """Term CURIE -> the MeSH and OMIM CURIEs it has as ``skos:exactMatch`` in the project's vocabulary
+    files (``Vocabulary`` keeps exact and close matches together; this tells them apart)."""
+    import pyoxigraph as ox
+
+    from kg.vocabulary import converter, default_files
+
+    conv = converter()
+    links: dict[str, set[str]] = defaultdict(set)
+    for path in default_files():
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            if triple.predicate.value == _EXACT_MATCH and triple.object.value.startswith(_EVALUATED_IRIS):
+                subject = conv.compress(triple.subject.value) or triple.subject.value
+                obj = conv.compress(triple.object.value)
+                if obj:
+                    links[subject].add(obj)
+    return {s: frozenset(m) for s, m in links.items()}
+
+
+def term_concepts(term: Term, vocabulary: Vocabulary | None = None) -> list[Concept]:
     """The ``(type, id)`` concepts a mention of ``term`` predicts: MeSH ids (the term's own CURIE or its
-    mappings); for a disease with no MeSH id, its OMIM ids; for a gene product, its NCBI Gene ids."""
+    mappings); for a disease with no MeSH id, its OMIM ids; for a gene product, its NCBI Gene ids.
+
+    With ``vocabulary`` (the project's), a term mapped to several ids predicts those it has as
+    ``skos:exactMatch``; else its MeSH ids that are not another term's own CURIE (DOID's "hepatitis" lists
+    MeSH "Hepatitis" and "Hepatitis, Chronic"; the latter is a term of its own); else its one OMIM id."""
     kind = KIND_TYPE.get(term.kind)
     if kind is None:
         return []
-    ids = [x for x in term.xrefs if x.startswith("MESH:")]
+    mesh = [x for x in term.xrefs if x.startswith("MESH:")]
     if kind == "gene":
-        ids = [x for x in term.xrefs if x.startswith("NCBIGene:")] or ids
-    elif not ids and kind == "disease":
-        ids = [x for x in term.xrefs if x.startswith("OMIM:")]
+        ids = [x for x in term.xrefs if x.startswith("NCBIGene:")] or mesh
+    elif term.curie.startswith("MESH:"):
+        ids = [term.curie]
+    else:
+        omim = [x for x in term.xrefs if x.startswith("OMIM:")] if kind == "disease" else []
+        exact: frozenset[str] = frozenset()
+        if vocabulary is not None and len(mesh) + len(omim) > 1 and vocabulary is _default():
+            exact = exact_links().get(term.curie, frozenset())
+        ids = [x for x in mesh + omim if x in exact]
+        if not ids and vocabulary is not None and len(mesh) > 1:
+            ids = [x for x in mesh if x not in vocabulary.terms]
+        if not ids:
+            ids = mesh or (omim if len(omim) == 1 else [])  # several OMIM entries: a group, not one
+        if not ids and kind == "disease" and vocabulary is not None:
+            ids = _nearest_mesh_ancestor(term, vocabulary)
     return [(kind, i) for x in ids if (i := normalize_id(x, kind)) is not None]
 
 
-def extraction_concepts(extraction: Extraction, types: Sequence[str] | None = None) -> set[Concept]:
+#: An ancestor this close to the root ("disease", "disease of anatomical entity") is too broad to stand in.
+_MIN_ANCESTOR_DEPTH = 3
+
+
+def _nearest_mesh_ancestor(term: Term, vocabulary: Vocabulary) -> list[str]:
+    """MeSH is coarser than DOID: a disease with no MeSH/OMIM id is scored as the most specific of its
+    ancestors that has one ("prostate carcinoma" as "prostate cancer", MeSH "Prostatic Neoplasms")."""
+    best: tuple[int, str] | None = None
+    for ancestor in vocabulary.ancestors.get(term.curie, ()):
+        parent = vocabulary.terms.get(ancestor)
+        depth = len(vocabulary.ancestors.get(ancestor, ()))
+        if parent is None or depth < _MIN_ANCESTOR_DEPTH:
+            continue
+        if (parent.curie.startswith("MESH:") or any(x.startswith("MESH:") for x in parent.xrefs)) and (
+            best is None or (-depth, ancestor) < (-best[0], best[1])
+        ):
+            best = (depth, ancestor)
+    if best is None:
+        return []
+    parent = vocabulary.terms[best[1]]
+    return [i for _, i in term_concepts(parent, vocabulary)]
+
+
+def extraction_concepts(
+    extraction: Extraction, types: Sequence[str] | None = None, vocabulary: Vocabulary | None = None
+) -> set[Concept]:
     """The concept set of one document's mentions."""
     wanted = set(types) if types is not None else None
     return {
         c
         for mention in extraction.mentions
-        for c in term_concepts(mention.term)
+        for c in term_concepts(mention.term, vocabulary)
         if wanted is None or c[0] in wanted
     }
 
@@ -260,13 +331,19 @@ def predictions_to_pubtator(
     extractions: Iterable[Extraction],
     out: Path | str | TextIO | None = None,
     types: Sequence[str] | None = DEFAULT_TYPES,
+    vocabulary: Vocabulary | None = None,
 ) -> str:
     """Our extractions as PubTator text: ``ID|t|``, ``ID|a|`` and one annotation line per mention
     (``ID start end text Disease D009101``; several ids joined by ``|``; ``-1`` when the term has no
     MeSH/OMIM/NCBI Gene id). Mentions of other types than ``types`` (None: all) are left out.
     Written to ``out`` when given; the text is returned either way. Scoring the written file with
-    :func:`evaluate` gives the same figures as scoring the extractions directly."""
+    :func:`evaluate` gives the same figures as scoring the extractions directly. ``vocabulary`` is the one
+    the extractions were made with (default: the project's)."""
     wanted = set(types) if types is not None else None
+    if vocabulary is None:
+        from kg.vocabulary import default_vocabulary
+
+        vocabulary = default_vocabulary()
     buffer = io.StringIO()
     for index, extraction in enumerate(extractions):
         document = extraction.document
@@ -277,7 +354,7 @@ def predictions_to_pubtator(
             kind = KIND_TYPE.get(mention.term.kind)
             if kind is None or (wanted is not None and kind not in wanted):
                 continue
-            ids = [i for _, i in term_concepts(mention.term)]
+            ids = [i for _, i in term_concepts(mention.term, vocabulary)]
             written = "|".join(i.removeprefix("MESH:") if i.startswith("MESH:") else i for i in ids) or "-1"
             surface = re.sub(r"[\r\n\t]", " ", mention.text)
             buffer.write(
@@ -401,13 +478,17 @@ def evaluate(
     else:
         from kg.readers import read_file
 
+        if extractor is None:
+            from kg.extract import Extractor
+
+            extractor = Extractor(use_source_annotations=False)
         documents = read_file(Path(gold), "pubtator")
         extractions = predict(documents, extractor)
         predicted: dict[str, set[Concept]] = {}
         same_order = len(extractions) == len(text_ids)
         for index, extraction in enumerate(extractions):
             doc_id = text_ids[index] if same_order else document_id(extraction.document, index)
-            predicted.setdefault(doc_id, set()).update(extraction_concepts(extraction, types))
+            predicted.setdefault(doc_id, set()).update(extraction_concepts(extraction, types, extractor.vocabulary))
         source = "kg extractor (source annotations not used)"
     return EvaluationReport(
         gold_source=str(gold),

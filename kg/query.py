@@ -151,12 +151,12 @@ def bind(query: NamedQuery, values: dict[str, str] | None = None) -> str:
         bound.append((param.name, rdf_term(query, param, value)))
     if not bound:
         return query.text
-    names = " ".join(f"?{name}" for name, _ in bound)
-    row = " ".join(str(term) for _, term in bound)
+    # one block per parameter: Virtuoso fails on a multi-column VALUES whose variables are not all projected
+    values = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in bound)
     where = _WHERE.search(_blank_comments(query.text))
     if where is None:
         raise QueryError(f"query {query.name!r} has parameters but no 'WHERE {{' to bind them in")
-    return f"{query.text[: where.end()]}\n  VALUES ({names}) {{ ({row}) }}{query.text[where.end() :]}"
+    return f"{query.text[: where.end()]}\n  {values}{query.text[where.end() :]}"
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

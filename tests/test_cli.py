@@ -116,3 +116,14 @@ def test_ask_list_json_and_errors(tmp_path: Path) -> None:
     bad.write_text("<a> <b> .")
     broken = run("ask", "il6-inhibitors-failed-in-cancers", "--data", str(bad))
     assert broken.exit_code == 2 and "bad.ttl" in broken.output
+
+
+def test_validate_conforming_and_broken(example_build: Path, tmp_path: Path) -> None:
+    good = run("validate", str(example_build))
+    assert good.exit_code == 0 and good.stdout.startswith("conforms")
+    broken = tmp_path / "broken.ttl"
+    text = example_build.read_text()
+    broken.write_text(text + '\n<https://w3id.org/cytokine-kg/resource/finding/x> a '
+                      '<https://w3id.org/cytokine-kg/ontology#Finding> .\n')
+    bad = run("validate", str(broken))
+    assert bad.exit_code == 1 and "finding/x" in bad.stdout

@@ -213,3 +213,20 @@ def test_read_paths_over_the_fixture_folder() -> None:
         "bioc_json",
         "pubtator",
     }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A page title about interleukin-6 signalling\n" + "Ab12 " * 4000 + "\n" + "1," * 20000 + "a b\n",
+        "References\n 1. Smith J. A title." + " - PubMed  " * 5000 + "x\n",
+        "Journal (" * 5000 + " (2020)\n" + "X et al. " * 5000,
+    ],
+)
+def test_pathological_lines_are_read_quickly(text: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    (doc,) = read_bytes(text.encode(), "long.txt")
+    assert doc.text == text
+    assert time.perf_counter() - start < 2.0

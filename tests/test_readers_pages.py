@@ -204,7 +204,12 @@ def test_pubmed_layout_with_author_line() -> None:
     doc = read_bytes(text.encode(), "pmid_15230289.txt")[0]
     assert doc.title == "Rationale for interleukin-6 blockade in systemic lupus erythematosus"
     assert [a.name for a in doc.authors] == ["E Tackey", "P E Lipsky", "G G Illei"]
-    assert (doc.pmid, doc.doi, doc.journal, doc.date) == ("15230289", "10.1191/0961203304lu1023oa", "Lupus", "2004")
+    assert (doc.pmid, doc.doi, doc.journal, doc.date) == (
+        "15230289",
+        "10.1191/0961203304lu1023oa",
+        "Lupus",
+        "2004",
+    )
     assert doc.publication_types == ("Review",)
 
 

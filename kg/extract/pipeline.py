@@ -5,11 +5,11 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from kg import resources
 from kg.extract.associations import extract_associations
 from kg.extract.entities import find_mentions
 from kg.extract.findings import FindingExtractor
 from kg.extract.matcher import Matcher
-from kg import resources
 from kg.model import Document, Extraction
 from kg.vocabulary import Vocabulary, default_files, default_vocabulary
 

@@ -20,7 +20,21 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.errors import OntologyError
 from kg.model import Document, Extraction, Finding, Term
-from kg.rdf.terms import CITO, DCTERMS, FABIO, FOAF, KGR, OA, PRISM, PROV, RDF, RDFS, SCHEMA, XSD, by_notation, kgo
+from kg.rdf.terms import (
+    CITO,
+    DCTERMS,
+    FABIO,
+    FOAF,
+    KGR,
+    OA,
+    PRISM,
+    PROV,
+    RDF,
+    SCHEMA,
+    XSD,
+    by_notation,
+    kgo,
+)
 from kg.vocabulary import converter
 
 VOCABULARY_GRAPH = KGR["graph/vocabulary"]
@@ -134,14 +148,14 @@ class GraphBuilder:
             yield article, PRISM.genre, _literal(publication_type)
         for work in document.references:
             cited = _work_iri(work)
-            if cited is not None:
-                yield article, CITO.cites, cited
+            yield article, CITO.cites, cited
+            if work.citation:
+                yield cited, DCTERMS.bibliographicCitation, _literal(work.citation)
         for work in document.cited_by:
             citing = _work_iri(work)
-            if citing is not None:
-                yield citing, CITO.cites, article
-                if work.citation:
-                    yield citing, DCTERMS.bibliographicCitation, _literal(work.citation)
+            yield citing, CITO.cites, article
+            if work.citation:
+                yield citing, DCTERMS.bibliographicCitation, _literal(work.citation)
 
     # ------------------------------------------------------------ statements
 
@@ -165,8 +179,13 @@ class GraphBuilder:
         yield node, self.kgo.confidence, _decimal(best.evidence.confidence)
         yield node, PROV.wasDerivedFrom, article
         yield node, PROV.wasAttributedTo, SOFTWARE
-        for finding in sorted(findings, key=lambda f: f.evidence.start):
-            yield from self._annotation(node, article, finding.evidence)
+        strongest: dict[tuple[int, int], Finding] = {}
+        for finding in findings:  # one annotation per sentence, with its best confidence
+            span = (finding.evidence.start, finding.evidence.end)
+            if span not in strongest or finding.evidence.confidence > strongest[span].evidence.confidence:
+                strongest[span] = finding
+        for span in sorted(strongest):
+            yield from self._annotation(node, article, strongest[span].evidence)
 
     def _association(self, document: Document, article: ox.NamedNode, association) -> Iterator[tuple]:
         predicate = self.kgo[_camel(association.relation)]
@@ -207,12 +226,13 @@ def _camel(relation: str) -> str:
     return head + "".join(word.capitalize() for word in rest)
 
 
-def _work_iri(work) -> ox.NamedNode | None:
+def _work_iri(work) -> ox.NamedNode:
+    """A cited or citing work: its PubMed or DOI IRI, else one minted from the citation text."""
     if work.pmid:
         return ox.NamedNode(converter().expand(f"PMID:{work.pmid}"))
     if work.doi:
         return ox.NamedNode("https://doi.org/" + quote(work.doi, safe="/:;()._-"))
-    return None
+    return KGR[f"work/{_hash(work.citation)}"]
 
 
 def used_terms(extractions: Iterable[Extraction]) -> set[str]:

@@ -76,7 +76,7 @@ PREFIXES = {
     "drugbank": "http://identifiers.org/drugbank/", "mesh": "http://id.nlm.nih.gov/mesh/",
     "pubmed": "https://pubmed.ncbi.nlm.nih.gov/", "doi": "https://doi.org/",
     "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
-    **{part: f"{KGR_IRI}{part}/" for part in ("finding", "annotation", "association", "author", "graph", "document")},
+    **{part: f"{KGR_IRI}{part}/" for part in ("finding", "annotation", "association", "author", "graph", "document", "work")},
 }  # fmt: skip
 
 

@@ -54,6 +54,8 @@ def vocabulary_quads(curies: Iterable[str]) -> Iterator[ox.Quad]:
             continue
         seen.add(iri)
         for quad in _about(store, ox.NamedNode(iri)):
+            if isinstance(quad.object, ox.BlankNode):  # OWL axioms stay in ontology/ (see above)
+                continue
             yield ox.Quad(quad.subject, quad.predicate, quad.object, VOCABULARY_GRAPH)
             if quad.predicate.value in FOLLOW and iri not in followed:
                 todo.append(quad.object.value)

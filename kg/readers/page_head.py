@@ -51,7 +51,7 @@ _JOURNAL_DATE = re.compile(r"^(?P<journal>.+?)\s+\((?P<date>(?:[A-Z][a-z]{2,8}\.
 _NAME_TOKEN = re.compile(
     r"^(?:[A-Z\u00c0-\u00de\u0100-\u017f][\w.'\u2019\u2010-]*|[A-Z]\.?(?:[A-Z]\.?)*|de|del|der|van|von|da|di|dos|du|la|le|bin|al)$"
 )
-_MARKERS = re.compile(r"(?:\s*\d[\d,\s]*(?:[a-z]\b)?|\s*[*†‡§]+)+$")
+_MARKER_CHARS = frozenset("0123456789, \t*\u2020\u2021\u00a7")
 
 
 # ---------------------------------------------------------------- names
@@ -60,8 +60,24 @@ _MARKERS = re.compile(r"(?:\s*\d[\d,\s]*(?:[a-z]\b)?|\s*[*†‡§]+)+$")
 def clean_name(raw: str) -> str:
     """A person's name without affiliation markers, bullets, numbering or trailing commas."""
     name = re.sub(r"^(?:\d{1,3}\.\s+|[•·]\s*)", "", raw.strip())
-    name = _MARKERS.sub("", name.strip().rstrip(",;").strip())
+    name = _strip_markers(name.strip().rstrip(",;").strip())
     return name.strip().rstrip(",").strip()
+
+
+def _strip_markers(name: str) -> str:
+    """``Stefan Rose-John 1,a`` -> ``Stefan Rose-John``; ``Sharma2`` -> ``Sharma``; ``Dong*`` -> ``Dong``.
+
+    A right-to-left scan (a regular expression for this backtracks badly on long lines of digits)."""
+    end = len(name)
+    while end:
+        char = name[end - 1]
+        if char in _MARKER_CHARS:
+            end -= 1
+        elif char.islower() and end >= 2 and name[end - 2] in ",0123456789":
+            end -= 1  # the letter of an affiliation marker such as "1,a"
+        else:
+            break
+    return name[:end]
 
 
 def is_name(raw: str) -> bool:

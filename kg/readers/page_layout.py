@@ -197,15 +197,18 @@ def find_abstract(lines: list[Line], text: str, not_before: int = 0) -> Abstract
 def abstract_parts(lines: list[Line], abstract: Abstract) -> list[Section]:
     """``abstract:LABEL`` sections for labelled paragraphs or label lines inside the abstract."""
     inside = [ln for ln in lines if ln.text and abstract.start <= ln.start < abstract.end]
-    starts = [(ln, label) for ln in inside if (label := abstract_label(ln.text))]
     sections = []
-    for i, (line, label) in enumerate(starts):
-        stop = starts[i + 1][0].start if i + 1 < len(starts) else abstract.end
-        end = line.start
-        for ln in inside:
-            if line.start <= ln.start < stop:
-                end = ln.end
-        sections.append(Section(f"abstract:{label.upper()}", line.start, min(end, abstract.end)))
+    current: tuple[Line, str] | None = None
+    end = 0
+    for line in inside:
+        label = abstract_label(line.text)
+        if label:
+            if current:
+                sections.append(Section(f"abstract:{current[1].upper()}", current[0].start, end))
+            current = (line, label)
+        end = min(line.end, abstract.end)
+    if current:
+        sections.append(Section(f"abstract:{current[1].upper()}", current[0].start, end))
     return sections
 
 
@@ -238,9 +241,19 @@ def blocks(lines: list[Line], after: int = 0) -> list[Block]:
 
 _ID_LINE = re.compile(r"^(?:PMID|PMCID|PMC|DOI)\s*:|^https?://(?:dx\.)?doi\.org/", re.I)
 _NUMBERED = re.compile(r"^(\d{1,4})\.\s+(?=\S)")
-_LINK_TAIL = re.compile(
-    r"(?:\s+-\s+(?:DOI|PMC|PubMed|Free PMC article|Google Scholar|Crossref|CAS|Article))+\s*$"
-)
+_LINK = re.compile(r"\s+-\s+(?:DOI|PMC|PubMed|Free PMC article|Google Scholar|Crossref|CAS|Article)$")
+
+
+def _strip_links(citation: str) -> str:
+    """Drop trailing link labels (`` - DOI - PMC - PubMed``); looks at the tail only, so it stays linear."""
+    for _ in range(8):
+        citation = citation.rstrip()
+        tail = citation[-40:]
+        match = _LINK.search(tail)
+        if not match:
+            break
+        citation = citation[: len(citation) - len(tail) + match.start()]
+    return citation.strip()
 
 
 def _work(lines: list[str]) -> CitedWork:
@@ -250,7 +263,7 @@ def _work(lines: list[str]) -> CitedWork:
     doi = next((d for m in DOI_RE.finditer(joined) if (d := clean_doi(m.group(0)))), None)
     text_lines = [ln for ln in lines if not _ID_LINE.match(ln)] or lines[:1]
     citation = _NUMBERED.sub("", " ".join(text_lines))
-    citation = _LINK_TAIL.sub("", citation).strip()
+    citation = _strip_links(citation)
     return CitedWork(
         citation, clean_pmid(pmid.group(1)) if pmid else None, doi, clean_pmc(pmc.group(1)) if pmc else None
     )

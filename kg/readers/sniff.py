@@ -21,21 +21,10 @@ _PUBMED_ROOTS = {
     "pubmedbookarticle",
     "efetchresult",
 }
-_HTML_TAGS = {
-    "html",
-    "head",
-    "body",
-    "div",
-    "p",
-    "meta",
-    "title",
-    "span",
-    "a",
-    "table",
-    "section",
-    "article",
-    "br",
-}
+_HTML_TAGS = frozenset(
+    "html head body div p meta title span a table section article br ol ul li h1 h2 h3 h4 h5 h6 pre b i em "
+    "strong img form nav header footer main aside script style link".split()
+)
 _PUBTATOR = re.compile(r"^[^|\t\s]+\|[ta]\|")
 _MEDLINE = re.compile(r"^PMID- ?\d+")
 _MEDLINE_TAG = re.compile(r"^[A-Z][A-Z0-9]{1,3}\s*- ")

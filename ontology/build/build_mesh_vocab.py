@@ -55,6 +55,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import rdflib
@@ -102,11 +103,49 @@ CHEMICAL_SKIP_TREES = (
     "D23.101",  # Biomarkers
     "D23.529",  # Intercellular signaling peptides and proteins
 )
+#: MeSH disease headings the project's annotation guideline does not count as diseases: plain symptoms
+#: ("fatigue, rash, headache are not") and notions of adverse effects (shared/corpus/README.md, rule 2).
+NOT_DISEASES = {
+    "D005221",  # Fatigue
+    "D005076",  # Exanthema (rash)
+    "D006261",  # Headache
+    "D005334",  # Fever
+    "D009325",  # Nausea
+    "D014839",  # Vomiting
+    "D011537",  # Pruritus
+    "D018771",  # Arthralgia
+    "D063806",  # Myalgia
+    "D004244",  # Dizziness
+    "D003371",  # Cough
+    "D001247",  # Asthenia
+    "D000069451",  # Long Term Adverse Effects
+    "D064420",  # Drug-Related Side Effects and Adverse Reactions
+    "D012816",  # Signs and Symptoms (a grouping)
+    "D010335",  # Pathologic Processes (a grouping)
+    "D020763",  # Pathological Conditions, Anatomical (a grouping)
+}
+_GROUPING_WORDS = {"disease", "disorder", "system", "syndrome", "condition", "of", "the", "and", "or", "in"}
+#: Supplementary records named like gene products (they are not drugs, even when MeSH files them with drugs).
+_PROTEIN_NAME = re.compile(
+    r"\b(?:protein|receptor|antigen|interleukin|ligand|subunit|chain|factor|kinase|enzyme)s?\b"
+    r"|, (?:human|mouse|rat)\b",
+    re.IGNORECASE,
+)
+#: Chemical headings that name measured body constituents or vehicles rather than something given.
+CHEMICAL_STOP = {
+    match_key(w)
+    for w in (
+        "saline solution", "HDL cholesterol", "LDL cholesterol", "VLDL cholesterol", "cholesterol, HDL",
+        "triglycerides", "lipoproteins", "fatty acids", "blood glucose", "hemoglobins", "glycated hemoglobin",
+    )
+}  # fmt: skip
 #: Disease descriptors that name attributes of diseases or groupings, not diseases (tree-number prefixes).
 DISEASE_SKIP_TREES = (
     "C23.550.291",  # Disease attributes: acute/chronic disease, recurrence, remission, disease progression...
     "C23.550.288",  # Disease (the grouping)
     "C22",  # Animal diseases
+    "C04.697",  # Neoplastic processes: metastasis, carcinogenesis, invasiveness (processes, not diseases)
+    "C23.550.727",  # the same processes under pathologic processes
 )
 #: Words that are never a disease or chemical mention on their own (normalized keys).
 GENERIC_KEYS = {
@@ -323,7 +362,11 @@ TRAINING_FILES = (
 #: A MeSH form seen this often in the training texts is dropped when fewer than this share is annotated.
 MIN_SEEN, MIN_ANNOTATED_SHARE = 3, 0.3
 #: Corpus lexicon: annotations agreeing, share of the form's annotations naming the id, share annotated.
-LEXICON_MIN_COUNT, LEXICON_MIN_AGREEMENT, LEXICON_MIN_PRECISION = 2, 0.8, 0.5
+LEXICON_MIN_COUNT, LEXICON_MIN_AGREEMENT, LEXICON_MIN_PRECISION = 1, 0.8, 0.5
+#: A term gets an id no vocabulary term has when this many of its annotations, and this share, agree.
+ID_MIN_COUNT, ID_MIN_AGREEMENT = 3, 0.9
+#: A term with several ids takes the one this many (and LEXICON_MIN_AGREEMENT) of its annotations name.
+EXACT_MIN_COUNT = 2
 
 
 class TrainingCorpus:
@@ -392,10 +435,16 @@ class TrainingCorpus:
                 for kind in types_of[k]:
                     if kind not in corpus_types:
                         continue
+                    spans = by_type.get(kind, ())
+                    if (start, end) in spans:
+                        annotated = 1
+                    elif any(s <= start and end <= e for s, e in spans):
+                        continue  # inside a longer annotated mention: says nothing about this form
+                    else:
+                        annotated = 0
                     stat = seen[(kind, k)]
                     stat[0] += 1
-                    if any(s < end and start < e for s, e in by_type.get(kind, ())):
-                        stat[1] += 1
+                    stat[1] += annotated
         self.seen.update(seen)
 
     def rejects(self, kind: str, k: str) -> bool:
@@ -403,6 +452,23 @@ class TrainingCorpus:
         occurrences, annotated = self.seen.get((kind, k), (0, 0))
         return occurrences >= MIN_SEEN and annotated < MIN_ANNOTATED_SHARE * occurrences
 
+    def names_other(self, kind: str, k: str, ident: str) -> bool:
+        """True when the training annotations ground ``k`` to another id than ``ident`` (a form that
+        MeSH 2024 gives to a newer, narrower record is annotated with the one of the corpus' MeSH year)."""
+        entry = self.trusted().get((kind, k))
+        return entry is not None and entry[0] != ident
+
+    @cache
+    def trusted(self) -> dict[tuple[str, str], tuple[str, int, int]]:
+        """The lexicon entries whose form is annotated in at least half of its occurrences."""
+        out = {}
+        for (kind, k), entry in self.lexicon().items():
+            occurrences, annotated = self.seen.get((kind, k), (0, 0))
+            if not occurrences or annotated >= LEXICON_MIN_PRECISION * occurrences:
+                out[(kind, k)] = entry
+        return out
+
+    @cache
     def lexicon(self) -> dict[tuple[str, str], tuple[str, int, int]]:
         """(type, key) -> (id, annotations naming it, annotations of the key) for agreeing forms."""
         by_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
@@ -458,6 +524,9 @@ class DiseaseLayer:
             if not self.mesh.is_disease(ui):
                 continue
             trees = [t for t in d["trees"] if t.startswith(("C", "F03"))]
+            if ui in NOT_DISEASES:
+                self.stats["skipped: a plain symptom or an adverse-effect notion (project guideline)"] += 1
+                continue
             if all(t.startswith(DISEASE_SKIP_TREES) for t in trees):
                 self.stats["skipped: disease attribute / grouping / animal disease"] += 1
                 continue
@@ -501,6 +570,7 @@ class DiseaseLayer:
             linked = self.candidates(ui) | (xref_of.get(ui, set()))
             by_name = set(self.existing.disease_key.get(name_key, ()))
             agreeing = {s for s in linked if any(s in self.existing.disease_key.get(k, ()) for k in keys)}
+            agreeing |= {s for s in linked if self._similar(keys, s)}
             if linked & by_name:
                 target = min(linked & by_name, key=lambda s: rank(s, keys))
                 self.stats["mapped: link + same name"] += 1
@@ -520,12 +590,50 @@ class DiseaseLayer:
             if self.existing.taken(name_key) or form_problem(r["forms"][0]) in ("short", "generic", "english"):
                 self.stats["skipped: name is another term's or unusable"] += 1
                 continue
-            if self.corpus is not None and self.corpus.rejects("disease", name_key):
-                self.stats["skipped: name mostly unannotated in the training texts"] += 1
-                continue
-            self.new[ui] = {"label": tidy(r["forms"][0]), "forms": r["forms"], "supp": r["supp"]}
-            self.stats["new: MeSH disease supplementary record" if r["supp"] else "new: MeSH disease descriptor"] += 1
+            self._add_new(ui, r)
         self.records_ = records
+        # A term mapped to the MeSH record of its own name keeps it; other records mapped to it (through a
+        # synonym or a DOID xref: "myocardial ischemia" on coronary artery disease) are concepts of their own.
+        by_target: dict[str, list[str]] = defaultdict(list)
+        for ui, target in self.mapped.items():
+            by_target[target].append(ui)
+        for target, uis in sorted(by_target.items()):
+            label = match_key(next(iter(self.existing.diseases.objects(target, LABEL))))
+            if not any(match_key(records[ui]["forms"][0]) == label for ui in uis):
+                continue
+            for ui in sorted(uis):
+                name_key = match_key(records[ui]["forms"][0])
+                if name_key == label or name_key in self.existing.disease_key:
+                    continue  # a DOID/MONDO name stays with its DOID/MONDO term
+                if self.existing.gene_key.get(name_key) or self.existing.drug_key.get(name_key):
+                    continue
+                if form_problem(records[ui]["forms"][0]):
+                    continue
+                if self._add_new(ui, records[ui]):
+                    del self.mapped[ui]
+                    self.stats["new (split): mapped to a term named after another MeSH record"] += 1
+
+    def _similar(self, keys: list[str], subject: str) -> bool:
+        """Names that differ only in grouping words: "Cardiovascular Diseases" ~ "cardiovascular system disease"."""
+        names = [match_key(o) for p in (LABEL, EXACT_SYN) for o in self.existing.diseases.objects(subject, p)]
+        for a in keys:
+            for b in names:
+                x, y = set(a.split()) - _GROUPING_WORDS, set(b.split()) - _GROUPING_WORDS
+                if x and x == y:
+                    return True
+        return False
+
+    def _add_new(self, ui: str, r: dict) -> bool:
+        name_key = match_key(r["forms"][0])
+        if self.corpus is not None and self.corpus.rejects("disease", name_key):
+            self.stats["skipped: name mostly unannotated in the training texts"] += 1
+            return False
+        if self.corpus is not None and self.corpus.names_other("disease", name_key, "MESH:" + ui):
+            self.stats["skipped: training annotations give the name another id"] += 1
+            return False
+        self.new[ui] = {"label": tidy(r["forms"][0]), "forms": r["forms"], "supp": r["supp"]}
+        self.stats["new: MeSH disease supplementary record" if r["supp"] else "new: MeSH disease descriptor"] += 1
+        return True
 
     def parents(self) -> dict[str, set[str]]:
         """New class IRI -> parent IRIs: what the MeSH tree parent (or the heading a supplementary record
@@ -570,6 +678,9 @@ class DiseaseLayer:
             if self.corpus is not None and self.corpus.rejects("disease", k):
                 dropped["mostly unannotated in the training texts"] += 1
                 return False
+            if self.corpus is not None and self.corpus.names_other("disease", k, "MESH:" + owner_ui):
+                dropped["training annotations give it another id"] += 1
+                return False
             if self.form_owners.get(k, {owner_ui}) != {owner_ui}:
                 dropped["shared by several MeSH records"] += 1
                 return False
@@ -605,6 +716,38 @@ class DiseaseLayer:
                 if usable(text, ui, s):
                     self.doc.add(s, RELATED_SYN, text)
                     merged_ids["synonyms added to existing terms"] += 1
+        # a term with no MeSH id: the one MeSH record listing the term's name among its entry terms
+        has_mesh = set(existing.disease_mesh) | set(self.mapped.values())
+        record_of_key: dict[str, set[str]] = defaultdict(set)
+        for ui, r in self.records_.items():
+            for text in r["forms"]:
+                record_of_key[match_key(text)].add(ui)
+        for target in sorted(existing.diseases.data, key=bv.natural_key):
+            if target in has_mesh or not existing.diseases.objects(target, LABEL):
+                continue
+            label = match_key(next(iter(existing.diseases.objects(target, LABEL))))
+            uis = record_of_key.get(label, set())
+            if len(uis) == 1:
+                self.doc.add(Iri(target), CLOSE_MATCH, Iri(MESH + next(iter(uis))))
+                merged_ids["closeMatch added: term named by an entry term"] += 1
+        self.has_mesh = has_mesh | {t for t in existing.diseases.data if self.doc.objects(t, CLOSE_MATCH)}
+        # a term with several MeSH ids: the one with the term's own name is its exact match
+        mesh_of: dict[str, set[str]] = defaultdict(set)
+        for target, uis in existing.disease_mesh.items():
+            mesh_of[target] |= uis
+        for ui, target in self.mapped.items():
+            mesh_of[target].add(ui)
+        for target, uis in sorted(mesh_of.items()):
+            if len(uis) < 2:
+                continue
+            label = match_key(next(iter(existing.diseases.objects(target, LABEL))))
+            names = {ui: [match_key(t) for t in self.records_[ui]["forms"]] for ui in uis if ui in self.records_}
+            best = sorted(ui for ui, keys in names.items() if keys[0] == label) or sorted(
+                ui for ui, keys in names.items() if label in keys
+            )
+            if best:
+                self.doc.add(Iri(target), EXACT_MATCH, Iri(MESH + best[0]))
+                merged_ids["exactMatch: the MeSH record named like the term"] += 1
         print(f"disease records: {dict(sorted(self.stats.items()))}")
         print(f"disease synonyms dropped: {dict(sorted(dropped.items()))}")
         print(f"existing disease terms: {dict(sorted(merged_ids.items()))}")
@@ -661,29 +804,38 @@ class ChemicalLayer:
         self.stats = Counter()
 
     def records(self) -> dict[str, dict]:
+        """Chemical records; ``link_only`` ones (protein branches, groups) may only be linked to an existing
+        drug of the same name, never become terms or give synonyms."""
         out = {}
+        inner = {t.rsplit(".", 1)[0] for t in self.mesh.by_tree if "." in t}  # tree numbers with children
         for ui, d in sorted(self.mesh.desc.items()):
             if not self.mesh.is_chemical(ui):
-                continue
-            trees = [t for t in d["trees"] if t.startswith("D")]
-            if all(t.startswith(CHEMICAL_SKIP_TREES) for t in trees):
-                self.stats["skipped: protein/enzyme/antigen/nucleic-acid branch"] += 1
-                continue
-            if min(depth(t) for t in trees) <= 2:
-                self.stats["skipped: generic group (tree depth <= 2)"] += 1
                 continue
             if self.crosswalk.get(ui, {}).get("HGNC") or self.crosswalk.get(ui, {}).get("FPLX"):
                 self.stats["skipped: a gene product (crosswalk to HGNC/FamPlex)"] += 1
                 continue
-            out[ui] = {"name": d["name"], "forms": surface_forms(d["name"], d["entries"])}
+            trees = [t for t in d["trees"] if t.startswith("D")]
+            forms = surface_forms(d["name"], d["entries"])
+            link_only = None
+            if any(t.startswith(CHEMICAL_SKIP_TREES) for t in trees):
+                link_only = "protein/enzyme/antigen/nucleic-acid branch"
+            elif min(depth(t) for t in trees) <= 2:
+                link_only = "generic group (tree depth <= 2)"
+            elif any(t in inner for t in trees) and d["name"].endswith("s") and not self.annotated(forms[0]):
+                link_only = "group (plural heading with narrower records), not annotated in the training texts"
+            out[ui] = {"name": d["name"], "forms": forms, "link_only": link_only}
         for ui, s in sorted(self.mesh.supp.items()):
-            if s["selection"] != "drug_or_protein":
+            if s["selection"] != "drug_or_protein" or self.crosswalk.get(ui, {}).get("HGNC"):
                 continue
-            if self.crosswalk.get(ui, {}).get("HGNC") or re.search(r"\bprotein\b|, (?:human|mouse|rat)\b", s["name"]):
-                self.stats["skipped: supplementary protein record"] += 1
-                continue
-            out[ui] = {"name": s["name"], "forms": surface_forms(s["name"], s["entries"])}
+            link_only = "supplementary protein record" if _PROTEIN_NAME.search(s["name"]) else None
+            out[ui] = {"name": s["name"], "forms": surface_forms(s["name"], s["entries"]), "link_only": link_only}
         return out
+
+    def annotated(self, text: str) -> bool:
+        """True when the training texts annotate ``text`` as a chemical at least twice (no corpora: False)."""
+        if self.corpus is None:
+            return False
+        return self.corpus.seen.get(("chemical", match_key(text)), (0, 0))[1] >= 2
 
     def build(self) -> Doc:
         existing = self.existing
@@ -705,6 +857,9 @@ class ChemicalLayer:
             if self.corpus is not None and self.corpus.rejects("chemical", k):
                 dropped["mostly unannotated in the training texts"] += 1
                 return False
+            if self.corpus is not None and self.corpus.names_other("chemical", k, "MESH:" + ui):
+                dropped["training annotations give it another id"] += 1
+                return False
             if owners.get(k, {ui}) != {ui}:
                 dropped["shared by several MeSH records"] += 1
                 return False
@@ -720,8 +875,8 @@ class ChemicalLayer:
         for ui, r in records.items():
             keys = [match_key(t) for t in r["forms"]]
             name_key = keys[0]
-            if r["forms"][0].casefold() in bv.DRUGBANK_STOP or name_key in {match_key(w) for w in ()}:
-                self.stats["skipped: DrugBank stop list (endogenous/common substance)"] += 1
+            if r["forms"][0].casefold() in bv.DRUGBANK_STOP or name_key in CHEMICAL_STOP:
+                self.stats["skipped: stop list (endogenous/common substance)"] += 1
                 continue
             # an existing drug or drug class with the same name: link, do not duplicate
             target = None
@@ -746,16 +901,24 @@ class ChemicalLayer:
                     self.doc.add(s, CLOSE_MATCH, Iri(MESH + ui))
                 kind = "drug class" if target.startswith(KGO) else "drug"
                 self.stats[f"linked to an existing {kind}"] += 1
+                if r["link_only"]:
+                    continue  # a protein or group record: its entry terms are not names of the drug
                 for text in r["forms"]:
                     if match_key(text) not in existing.drug_key and match_key(text) not in existing.class_key:
                         if usable(text, ui, target):
                             self.doc.add(s, RELATED_SYN, text)
+                continue
+            if r["link_only"]:
+                self.stats[f"skipped: {r['link_only']}"] += 1
                 continue
             if existing.taken(name_key) or name_key in self.disease_keys or form_problem(r["forms"][0]):
                 self.stats["skipped: name is another term's or unusable"] += 1
                 continue
             if self.corpus is not None and self.corpus.rejects("chemical", name_key):
                 self.stats["skipped: name mostly unannotated in the training texts"] += 1
+                continue
+            if self.corpus is not None and self.corpus.names_other("chemical", name_key, "MESH:" + ui):
+                self.stats["skipped: training annotations give the name another id"] += 1
                 continue
             self.new.add(ui)
             s = Iri(MESH + ui)
@@ -783,6 +946,7 @@ def corpus_lexicon(
     disease_doc: Doc,
     chemicals: ChemicalLayer,
     chemical_doc: Doc,
+    with_synonyms: bool = True,
 ) -> Doc:
     """Training-annotation forms as synonyms of the vocabulary term carrying the annotated id."""
     owners: dict[tuple[str, str], list[str]] = defaultdict(list)  # (type, id) -> subjects, best first
@@ -822,6 +986,14 @@ def corpus_lexicon(
                 for o in by.get(p, ()):
                     names[match_key(o)].add(s)
 
+    # among several terms carrying an id, the one whose own names the annotations ground to it most
+    usage: dict[tuple[str, str], Counter] = defaultdict(Counter)
+    for kind, text, ident in corpus.annotations:
+        for subject in names.get(match_key(text), ()):
+            usage[(kind, ident)][subject] += 1
+    for key_, subjects in owners.items():
+        subjects.sort(key=lambda s, key_=key_: -usage[key_][s])  # stable: ties keep the order above
+
     doc = Doc()
     stats = Counter()
     for (kind, k), (ident, n, total) in sorted(corpus.lexicon().items()):
@@ -837,11 +1009,72 @@ def corpus_lexicon(
         elif subjects[0] in names.get(k, ()):
             stats["already a name of the term"] += 1
         elif names.get(k):
-            stats["names another term"] += 1
+            # the form names a disease term with no MeSH id: the annotations give it one
+            holders = names[k]
+            term = next(iter(holders))
+            if (
+                kind == "disease"
+                and len(holders) == 1
+                and term in existing.diseases.data
+                and term not in diseases.has_mesh
+                and ident.startswith("MESH:")
+            ):
+                doc.add(Iri(term), CLOSE_MATCH, Iri(MESH + ident.split(":", 1)[1]))
+                diseases.has_mesh.add(term)
+                stats["closeMatch on a term with no MeSH id"] += 1
+            else:
+                stats["names another term"] += 1
         else:
-            doc.add(Iri(subjects[0]), RELATED_SYN, text)
+            if with_synonyms:
+                doc.add(Iri(subjects[0]), RELATED_SYN, text)
             names[k].add(subjects[0])
             stats[f"added ({kind})"] += 1
+    # A term with several MeSH/OMIM ids: the one its names are annotated with is its exact match
+    # (only among the ids the term already has: the corpus picks, it does not assert new equivalences).
+    omim = bv.PREFIXES["OMIM"]
+    xrefs_of: dict[str, set[str]] = defaultdict(set)
+    for source in (existing.diseases, disease_doc, doc, existing.drugs, chemical_doc):
+        for s, by in source.data.items():
+            if s.startswith(MESH):
+                continue
+            for p in (CLOSE_MATCH, EXACT_MATCH):
+                for o in by.get(p, ()):
+                    if o.startswith(MESH):
+                        xrefs_of[s].add("MESH:" + o[len(MESH) :])
+                    elif o.startswith(omim) and s in existing.diseases.data:
+                        xrefs_of[s].add("OMIM:" + o[len(omim) :])
+    used_ids: dict[str, Counter] = defaultdict(Counter)
+    for kind, text, ident in corpus.annotations:
+        holders = names.get(match_key(text), set())
+        if len(holders) == 1:
+            used_ids[next(iter(holders))][ident] += 1
+    claimed = {ident for (_, ident), subjects in owners.items() if subjects}
+    for s, ids in sorted(used_ids.items()):
+        ident, n = sorted(ids.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        target = Iri(MESH + ident[5:]) if ident.startswith("MESH:") else Iri(omim + ident[5:])
+        if ident not in xrefs_of.get(s, ()):
+            # an id no vocabulary term has (a MeSH record outside the 2024 subset, or retired since the
+            # corpus was made): the term its names are consistently annotated with gets it
+            if (
+                ident not in claimed
+                and n >= ID_MIN_COUNT
+                and n >= ID_MIN_AGREEMENT * sum(ids.values())
+                and not s.startswith(MESH)
+            ):
+                doc.add(Iri(s), CLOSE_MATCH, target)
+                xrefs_of[s].add(ident)
+                claimed.add(ident)
+                stats["closeMatch: an id outside the vocabulary the training annotations give the term"] += 1
+            else:
+                continue
+        if len(xrefs_of.get(s, ())) < 2:
+            continue
+        if n < EXACT_MIN_COUNT or n < LEXICON_MIN_AGREEMENT * sum(ids.values()):
+            continue
+        for source in (disease_doc, chemical_doc):  # the corpus' choice replaces the name-based one
+            source.data.get(s, {}).get(EXACT_MATCH, set()).clear()
+        doc.add(Iri(s), EXACT_MATCH, target)
+        stats["exactMatch: the id the training annotations give the term"] += 1
     print(f"corpus lexicon: {dict(sorted(stats.items()))}")
     return doc
 
@@ -912,6 +1145,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="MeSH only: no training-corpus filter, no mesh-corpus-lexicon.ttl (removed if present)",
     )
+    parser.add_argument(
+        "--no-corpus-synonyms",
+        action="store_true",
+        help="use the training corpora to filter and to choose ids, but add none of their surface forms",
+    )
     args = parser.parse_args(argv)
     shared = args.shared.resolve()
     ontologies = shared / "ontologies"
@@ -947,7 +1185,10 @@ def main(argv: list[str] | None = None) -> int:
     write(chemical_doc, "mesh-chemicals.ttl")
     lexicon = VOCAB / "mesh-corpus-lexicon.ttl"
     if corpus is not None:
-        write(corpus_lexicon(corpus, existing, diseases, disease_doc, chemicals, chemical_doc), lexicon.name)
+        doc = corpus_lexicon(
+            corpus, existing, diseases, disease_doc, chemicals, chemical_doc, not args.no_corpus_synonyms
+        )
+        write(doc, lexicon.name)
     elif lexicon.exists():
         lexicon.unlink()
         print("  removed ontology/vocab/mesh-corpus-lexicon.ttl")
