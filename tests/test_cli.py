@@ -126,4 +126,4 @@ def test_validate_conforming_and_broken(example_build: Path, tmp_path: Path) -> 
     broken.write_text(text + '\n<https://w3id.org/cytokine-kg/resource/finding/x> a '
                       '<https://w3id.org/cytokine-kg/ontology#Finding> .\n')
     bad = run("validate", str(broken))
-    assert bad.exit_code == 1 and "finding/x" in bad.stdout
+    assert bad.exit_code == 1 and "finding:x" in bad.stdout and "prov:wasDerivedFrom" in bad.stdout
