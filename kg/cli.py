@@ -242,6 +242,22 @@ def validate(
         raise typer.Exit(1)
 
 
+@app.command()
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold PubTator file (BC5CDR, NCBI Disease, BioRED).")],
+    predictions: Annotated[Path | None, typer.Option("--predictions", help="Another tool's PubTator output to score instead of ours.")] = None,
+    types: Annotated[str, typer.Option("--types", help="Comma-separated: disease, chemical, gene.")] = "disease,chemical",
+) -> None:
+    """Document-level concept F1 with MeSH/OMIM ids (the BC5CDR protocol), ours or another tool's."""
+    from kg.evaluate import evaluate as score
+
+    try:
+        report = score(gold, predictions, types=[t.strip() for t in types.split(",") if t.strip()])
+    except KGError as error:
+        _fail(error)
+    print(report.text())
+
+
 def _print_query_list(fmt: str) -> None:
     queries = load_queries()
     if fmt == "json":

@@ -13,11 +13,13 @@ Gold conventions handled:
 * types: BC5CDR ``Disease``/``Chemical``; NCBI Disease ``SpecificDisease``, ``DiseaseClass``, ``Modifier`` and
   ``CompositeMention`` (all ``disease``); BioRED ``DiseaseOrPhenotypicFeature`` (disease), ``ChemicalEntity``
   (chemical), ``GeneOrGeneProduct`` (gene), ``SequenceVariant``, ``OrganismTaxon``, ``CellLine``;
-* ids: MeSH (``D009101``, ``C079014``, ``MESH:D009101``), ``OMIM:254500``, NCBI Gene numbers; ``-1`` (no concept)
-  is ignored; composite ids ``D1|D2`` (and NCBI's ``D1+D2`` combinations, and BioRED's ``1,2``) count each id.
+* ids: MeSH (``D009101``, ``C079014``, ``MESH:D009101``), ``OMIM:254500``, NCBI Gene numbers; ``-1``
+  (no concept) is ignored; composite ids ``D1|D2`` (NCBI's ``D1+D2`` combinations, BioRED's ``1,2``)
+  count each id.
 
-Our predictions: each mention's term gives its MeSH ids (``MESH:…``: its own CURIE or its mappings) and, for a
-disease without any MeSH id, its OMIM ids; genes give NCBI Gene ids. Kinds map to types as in :data:`KIND_TYPE`.
+Our predictions (:func:`term_concepts`): a mention's term gives its MeSH id (its own CURIE, else its mappings,
+preferring ``skos:exactMatch``), else its one OMIM id, else the MeSH id of its most specific ancestor that
+has one; gene products give NCBI Gene ids. Entity kinds map to types as in :data:`KIND_TYPE`.
 """
 
 from __future__ import annotations
@@ -78,12 +80,14 @@ TYPE_OF_ANNOTATION = {
 #: Our entity kinds -> evaluation type.
 KIND_TYPE = {
     EntityKind.DISEASE: "disease",
+    EntityKind.PHENOTYPE: "disease",  # BC5CDR's, NCBI's and BioRED's "disease" includes signs and symptoms
     EntityKind.DRUG: "chemical",
     EntityKind.DRUG_CLASS: "chemical",
     EntityKind.CYTOKINE: "gene",
     EntityKind.RECEPTOR: "gene",
     EntityKind.PROTEIN: "gene",
 }
+
 
 #: Evaluation type -> the PubTator type written by :func:`predictions_to_pubtator` (BC5CDR spelling).
 PUBTATOR_TYPE = {"disease": "Disease", "chemical": "Chemical", "gene": "Gene"}
@@ -160,9 +164,7 @@ def _doc_key(raw: str) -> str:
     return clean_pmid(raw) or raw.strip()
 
 
-def read_concepts(
-    source: Path | str | TextIO, types: Sequence[str] | None = None
-) -> dict[str, set[Concept]]:
+def read_concepts(source: Path | str | TextIO, types: Sequence[str] | None = None) -> dict[str, set[Concept]]:
     """Document id -> its set of ``(type, id)`` concepts, from the annotation lines of a PubTator file.
 
     Every document with a title, an abstract or an annotation line is listed (possibly with an empty set).
@@ -199,7 +201,9 @@ def _parse(
         elif len(cells) >= 3 and not cells[1].strip().isdigit():
             continue  # a relation line (BC5CDR CID, BioRED)
         else:
-            raise InputError(name, f"PubTator line {number}: not a title, abstract, annotation or relation line")
+            raise InputError(
+                name, f"PubTator line {number}: not a title, abstract, annotation or relation line"
+            )
     if not documents:
         raise InputError(name, "no PubTator document in this file")
     return documents, list(with_text)
@@ -230,7 +234,8 @@ def exact_links() -> dict[str, frozenset[str]]:
 
 def term_concepts(term: Term, vocabulary: Vocabulary | None = None) -> list[Concept]:
     """The ``(type, id)`` concepts a mention of ``term`` predicts: MeSH ids (the term's own CURIE or its
-    mappings); for a disease with no MeSH id, its OMIM ids; for a gene product, its NCBI Gene ids.
+    mappings); for a disease with no MeSH id, its one OMIM id (several: a group, none of them), else the MeSH
+    id of its most specific ancestor that has one; for a gene product, its NCBI Gene ids.
 
     With ``vocabulary`` (the project's), a term mapped to several ids predicts those it has as
     ``skos:exactMatch``; else its MeSH ids that are not another term's own CURIE (DOID's "hepatitis" lists
@@ -311,7 +316,7 @@ def predict(documents: Iterable[Document], extractor=None) -> list[Extraction]:
     if extractor is None:
         from kg.extract import Extractor
 
-        extractor = Extractor(use_source_annotations=False)
+        extractor = Extractor(use_source_annotations=False, specialize_to_title=False)
     return [extractor.extract(_without_annotations(d)) for d in documents]
 
 
@@ -358,7 +363,8 @@ def predictions_to_pubtator(
             written = "|".join(i.removeprefix("MESH:") if i.startswith("MESH:") else i for i in ids) or "-1"
             surface = re.sub(r"[\r\n\t]", " ", mention.text)
             buffer.write(
-                f"{doc_id}\t{mention.start}\t{mention.end}\t{surface}\t{PUBTATOR_TYPE.get(kind, kind)}\t{written}\n"
+                f"{doc_id}\t{mention.start}\t{mention.end}\t{surface}\t"
+                f"{PUBTATOR_TYPE.get(kind, kind)}\t{written}\n"
             )
         buffer.write("\n")
     text = buffer.getvalue()
@@ -465,8 +471,9 @@ def evaluate(
     """Score ``predictions`` (a PubTator file), or our extractor when it is None, against ``gold``.
 
     ``types`` are evaluation types (``disease``, ``chemical``, ``gene``, ``variant``, ``species``,
-    ``cell_line``). With no predictions file, the gold file's documents are read with the PubTator reader and
-    extracted without their annotations (``extractor`` defaults to ``Extractor(use_source_annotations=False)``).
+    ``cell_line``). With no predictions file, the gold file's documents are read with the PubTator reader
+    and extracted without their annotations (``extractor`` defaults to
+    ``Extractor(use_source_annotations=False, specialize_to_title=False)``).
     """
     types = tuple(t.strip().lower() for t in types if t.strip())
     if not types:
@@ -481,14 +488,16 @@ def evaluate(
         if extractor is None:
             from kg.extract import Extractor
 
-            extractor = Extractor(use_source_annotations=False)
+            extractor = Extractor(use_source_annotations=False, specialize_to_title=False)
         documents = read_file(Path(gold), "pubtator")
         extractions = predict(documents, extractor)
         predicted: dict[str, set[Concept]] = {}
         same_order = len(extractions) == len(text_ids)
         for index, extraction in enumerate(extractions):
             doc_id = text_ids[index] if same_order else document_id(extraction.document, index)
-            predicted.setdefault(doc_id, set()).update(extraction_concepts(extraction, types, extractor.vocabulary))
+            predicted.setdefault(doc_id, set()).update(
+                extraction_concepts(extraction, types, extractor.vocabulary)
+            )
         source = "kg extractor (source annotations not used)"
     return EvaluationReport(
         gold_source=str(gold),

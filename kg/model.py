@@ -19,6 +19,7 @@ class EntityKind(StrEnum):
     DRUG = "drug"
     DRUG_CLASS = "drug_class"
     DISEASE = "disease"
+    PHENOTYPE = "phenotype"  # a sign, symptom or adverse effect that is no disease of its own ("fatigue")
 
 
 class Outcome(StrEnum):

@@ -111,9 +111,9 @@ class Vocabulary:
         return curie == ancestor or ancestor in self.ancestors.get(curie, ())
 
     def xref_index(self) -> dict[str, Term]:
-        """Mapped CURIE (``MESH:D009101``) -> term; a CURIE mapped from several terms goes to the first."""
+        """CURIE (``MESH:D009101``) -> term: the term with that CURIE, else the first term mapped to it."""
         if self._xref_index is None:
-            index: dict[str, Term] = {}
+            index: dict[str, Term] = dict(self.terms)  # a term's own CURIE names it before any mapping
             for term in self.terms.values():
                 for xref in term.xrefs:
                     index.setdefault(xref, term)
@@ -254,6 +254,8 @@ def _kind(types: set[str], parents: set[str], disease_root: str) -> EntityKind |
             return KIND_OF_CLASS[cls_iri]
     if disease_root in parents:
         return EntityKind.DISEASE
+    if KGO + "Phenotype" in parents:
+        return EntityKind.PHENOTYPE
     return None
 
 

@@ -29,9 +29,9 @@ from kg.sources.eutils import (
 )
 
 try:
-    from http_server import RESOURCES, Fault, FakeEutilsServer
+    from http_server import RESOURCES, FakeEutilsServer, Fault
 except ImportError:  # tests/ became a package
-    from tests.http_server import RESOURCES, Fault, FakeEutilsServer
+    from tests.http_server import RESOURCES, FakeEutilsServer, Fault
 
 API_KEY = "SECRETKEY0123456789abcdef"
 EMAIL = "tester@example.org"

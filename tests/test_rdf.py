@@ -11,8 +11,19 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from kg.model import (
-    Association, Author, CitedWork, Document, EntityKind, Evidence, Extraction, Finding, MeshHeading, Mention,
-    Outcome, Section, Term,
+    Association,
+    Author,
+    CitedWork,
+    Document,
+    EntityKind,
+    Evidence,
+    Extraction,
+    Finding,
+    Mention,
+    MeshHeading,
+    Outcome,
+    Section,
+    Term,
 )
 from kg.rdf.build import GraphBuilder, article_iri, graph_iri
 from kg.rdf.serialize import FORMATS, serialize, write_atomic

@@ -55,21 +55,26 @@ def extract_associations(
         inside = [m for m in inside if not any(s <= m.start < e for s, e in trials)]
         hedged = any(p.search(sentence.text) for p in cues.hedges)
 
-        def emit(subject: Mention, relation: str, obj: Mention, confidence: float) -> Iterator[Association]:
-            key = (subject.term.curie, relation, obj.term.curie)
-            if key not in seen and subject.term.curie != obj.term.curie:
-                seen.add(key)
-                score = round(confidence - (0.15 if hedged else 0.0), 2)
-                yield Association(subject.term, relation, obj.term,
-                                  Evidence(sentence.text, sentence.start, sentence.end, score, EXTRACTOR))
-
         for drug in (m for m in inside if m.term.kind is EntityKind.DRUG):
             known = vocabulary.all_targets(drug.term.curie)
             for gene in (m for m in inside if m.term.kind in GENE_KINDS and m.term.curie in known):
-                yield from emit(drug, "targets", gene, 0.8)
+                yield from _emit(seen, sentence, hedged, drug, "targets", gene, 0.8)
         for spec in relation_cues():
             if not any(p.search(sentence.text) for p in spec.cues):
                 continue
             for subject in (m for m in inside if m.term.kind in spec.subject):
                 for obj in (m for m in inside if m.term.kind in spec.object):
-                    yield from emit(subject, spec.relation, obj, spec.confidence)
+                    yield from _emit(seen, sentence, hedged, subject, spec.relation, obj, spec.confidence)
+
+
+def _emit(
+    seen: set[tuple[str, str, str]], sentence, hedged: bool, subject: Mention, relation: str, obj: Mention,
+    confidence: float,
+) -> Iterator[Association]:
+    """One association per (subject, relation, object) and document; a hedged sentence lowers confidence."""
+    key = (subject.term.curie, relation, obj.term.curie)
+    if key not in seen and subject.term.curie != obj.term.curie:
+        seen.add(key)
+        score = round(confidence - (0.15 if hedged else 0.0), 2)
+        yield Association(subject.term, relation, obj.term,
+                          Evidence(sentence.text, sentence.start, sentence.end, score, EXTRACTOR))

@@ -28,7 +28,7 @@ ANNOTATION_KINDS = {
 
 
 def find_mentions(
-    document: Document, matcher: Matcher, *, use_source_annotations: bool = True
+    document: Document, matcher: Matcher, *, use_source_annotations: bool = True, specialize_to_title: bool = True
 ) -> list[Mention]:
     """Grounded, non-overlapping mentions of ``document.text``, in text order."""
     text = document.text
@@ -42,7 +42,7 @@ def find_mentions(
         candidates += _annotation_mentions(document, matcher.vocabulary)
     mentions = select_longest(candidates)
     mentions = _descriptive_classes(text, mentions, candidates)
-    return _specialize_to_title(document, mentions, matcher.vocabulary)
+    return _specialize_to_title(document, mentions, matcher.vocabulary) if specialize_to_title else mentions
 
 
 def title_span(document: Document) -> tuple[int, int]:

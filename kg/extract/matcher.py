@@ -26,6 +26,7 @@ KIND_PRIORITY = {
     EntityKind.RECEPTOR: 4,
     EntityKind.CYTOKINE: 4,
     EntityKind.DRUG: 3,
+    EntityKind.PHENOTYPE: 3,  # curated symptoms win over a disease synonym of the same span
     EntityKind.DISEASE: 2,
     EntityKind.PROTEIN: 1,
 }

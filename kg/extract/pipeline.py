@@ -17,14 +17,23 @@ from kg.vocabulary import Vocabulary, default_files, default_vocabulary
 class Extractor:
     """Runs entity recognition, then finding and association extraction, on documents."""
 
-    def __init__(self, vocabulary: Vocabulary | None = None, *, use_source_annotations: bool = True) -> None:
+    def __init__(
+        self, vocabulary: Vocabulary | None = None, *, use_source_annotations: bool = True,
+        specialize_to_title: bool = True,
+    ) -> None:
+        """``specialize_to_title`` reads "lupus" as the title's SLE (right for a knowledge graph); an
+        entity-recognition benchmark that scores every concept named wants it off."""
         self.vocabulary = vocabulary or default_vocabulary()
         self.matcher = _default_matcher() if vocabulary is None or vocabulary is default_vocabulary() else Matcher(vocabulary)
         self.findings = FindingExtractor(self.vocabulary)
         self.use_source_annotations = use_source_annotations
+        self.specialize_to_title = specialize_to_title
 
     def extract(self, document: Document) -> Extraction:
-        mentions = find_mentions(document, self.matcher, use_source_annotations=self.use_source_annotations)
+        mentions = find_mentions(
+            document, self.matcher, use_source_annotations=self.use_source_annotations,
+            specialize_to_title=self.specialize_to_title,
+        )
         return Extraction(
             document=document,
             mentions=tuple(mentions),

