@@ -42,6 +42,7 @@ def to_record(extraction: Extraction) -> dict[str, Any]:
             "study": finding.study,
             "design": list(finding.design),
             "combination": [t.label for t in finding.combination],
+            "comparator": finding.comparator.label if finding.comparator else None,
             "hedged": finding.hedged,
             "evidence": {
                 "text": finding.evidence.sentence,

@@ -97,3 +97,11 @@ def test_evidence_offsets(extractor) -> None:
     for finding in extractor.extract(document).findings:
         assert document.text[finding.evidence.start : finding.evidence.end] == finding.evidence.sentence
         assert finding.study is None or isinstance(finding.study, str)
+
+
+def test_comparator_is_recorded(extractor) -> None:
+    extraction = extractor.extract(make_document(
+        "Tocilizumab in neuromyelitis optica",
+        "Tocilizumab was superior to azathioprine in patients with neuromyelitis optica."))
+    finding = next(f for f in extraction.findings if f.intervention.label == "tocilizumab")
+    assert finding.comparator is not None and finding.comparator.label == "azathioprine"

@@ -243,6 +243,11 @@ class FindingExtractor:
             interventions, combination = self._sentence_interventions(document.text, sentence, in_clause, main, cue)
             if not interventions:
                 interventions, combination = self._sentence_interventions(document.text, sentence, inside, main, cue)
+            comparator = next(
+                (m.term for m in inside
+                 if m.term.kind in INTERVENTION_KINDS and self._role(document.text, m) == "comparator"),
+                None,
+            )
             for disease, named in self._diseases_for(cue, cues, sentence, disease_mentions, focus):
                 for intervention, drug_named in interventions:
                     if intervention.curie == disease.curie:
@@ -256,7 +261,7 @@ class FindingExtractor:
                     findings.append(
                         Finding(
                             intervention, disease, cue.outcome, evidence, sentence_study, designs,
-                            combination, None, hedged, signals,
+                            combination, comparator, hedged, signals,
                         )
                     )
         return findings

@@ -175,6 +175,8 @@ class GraphBuilder:
                 yield node, self.kgo.designFeature, self.designs[feature]
         for partner in {t.curie: t for f in findings for t in f.combination}.values():
             yield node, self.kgo.combinedWith, term_iri(partner)
+        for comparator in {f.comparator.curie: f.comparator for f in findings if f.comparator}.values():
+            yield node, self.kgo.comparator, term_iri(comparator)
         yield node, self.kgo.hedged, ox.Literal("true" if all(f.hedged for f in findings) else "false", datatype=XSD.boolean)
         yield node, self.kgo.confidence, _decimal(best.evidence.confidence)
         yield node, PROV.wasDerivedFrom, article
@@ -242,6 +244,8 @@ def used_terms(extractions: Iterable[Extraction]) -> set[str]:
         used.update(t.curie for t in extraction.terms())
         for finding in extraction.findings:
             used.update(t.curie for t in (finding.intervention, finding.disease, *finding.combination))
+            if finding.comparator is not None:
+                used.add(finding.comparator.curie)
         for association in extraction.associations:
             used.update((association.subject.curie, association.object.curie))
     return used
