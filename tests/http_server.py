@@ -67,6 +67,20 @@ def load_articles(path: Path = RESOURCES / "efetch_pubmed.xml") -> dict[str, etr
     return {a.findtext("MedlineCitation/PMID"): a for a in root.iterfind("PubmedArticle")}
 
 
+def send_answer(handler: BaseHTTPRequestHandler, status: int, content_type: str, headers: dict, body: bytes) -> None:
+    """Write a whole HTTP answer; a client that gave up (time-out tests) is not an error."""
+    try:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        handler.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+
+
 class FakeEutilsServer:
     def __init__(self) -> None:
         self.articles: dict[str, etree._Element] = load_articles()
@@ -217,17 +231,7 @@ def _make_handler(server: FakeEutilsServer) -> type[BaseHTTPRequestHandler]:
             if method == "POST":
                 length = int(self.headers.get("Content-Length") or 0)
                 form = dict(parse_qsl(self.rfile.read(length).decode("utf-8"), keep_blank_values=True))
-            status, content_type, headers, body = server.answer(method, parts.path, query, form)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (time-out test)
+            send_answer(self, *server.answer(method, parts.path, query, form))
 
         def do_GET(self) -> None:
             self._serve("GET")

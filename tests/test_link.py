@@ -40,6 +40,7 @@ from kg.link import (
     vocabulary_curies,
 )
 from kg.vocabulary import Vocabulary
+from tests.http_server import send_answer
 
 RESOURCES = Path(__file__).parent / "resources" / "link"
 WD = "http://www.wikidata.org/entity/"
@@ -158,17 +159,7 @@ def _handler(server: FakeSparqlServer) -> type[BaseHTTPRequestHandler]:
                 else:
                     query = parse_qs(body).get("query", [query])[0]
             seen = Seen(method, {k.lower(): v for k, v in self.headers.items()}, ctype, query)
-            status, content_type, headers, body_out = server.answer(seen)
-            try:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(body_out)))
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(body_out)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the client gave up (time-out test)
+            send_answer(self, *server.answer(seen))
 
         def do_GET(self) -> None:
             self._serve("GET")
