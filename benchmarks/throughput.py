@@ -1,94 +1,139 @@
-"""Throughput and memory of `extract` and `build`.
+"""Throughput, memory and start-up of `kg build` on PubMed baseline-style input.
 
-    python benchmarks/throughput.py [--corpus DIR_OR_FILE ...] [--limit N] [--jobs N]
+    python benchmarks/throughput.py [--documents 10000] [--jobs 1,2]
+    python benchmarks/throughput.py --sizes 1e4,1e5,1e6 [--jobs 2]
 
-By default it reads the ~1,000 BC5CDR train+dev abstracts (PubTator) from ../shared/corpora when that
-folder exists, else it generates documents from the examples. It prints documents/s for extraction alone
-and for the whole build (extraction, RDF, sorted Turtle serialization), triples/s written and peak memory.
-Figures only: nothing here asserts a time.
+Real abstracts (BC5CDR, NCBI Disease, BioRED PubTator files from ../shared/corpora; the examples when that
+folder is absent) are replicated with fresh PMIDs into one gzip PubmedArticleSet named like a baseline
+file. Each `kg build FILE -o OUT.nq` runs in its own process (peak RSS of that process and its workers).
+Printed: documents/s and triples/s per --jobs, pyoxigraph's parse rate of the same N-Quads as the anchor
+and the ratio, peak RSS, start-up cold (empty cache folder) and warm. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import hashlib
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-from kg import api  # noqa: E402
-from kg.model import Document  # noqa: E402
-from kg.readers import read_paths  # noqa: E402
-from kg.vocabulary import default_vocabulary  # noqa: E402
-
-SHARED = ROOT.parent / "shared" / "corpora" / "BC5CDR"
-DEFAULT = [SHARED / "CDR_TrainingSet.PubTator.txt", SHARED / "CDR_DevelopmentSet.PubTator.txt"]
+CORPORA = ROOT.parent / "shared" / "corpora"
 
 
-def load(paths: list[Path], limit: int | None) -> list[Document]:
-    if all(p.exists() for p in paths):
-        documents = [d for d in read_paths([str(p) for p in paths]) if isinstance(d, Document)]
-        print(f"corpus: {len(documents)} documents from {', '.join(p.name for p in paths)}")
-    else:
-        base = [d for d in read_paths([str(ROOT / "examples")]) if isinstance(d, Document)]
-        documents = [
-            Document(source=f"generated-{i}.txt", text=base[i % len(base)].text, format="text")
-            for i in range(limit or 1000)
-        ]
-        print(f"corpus: {len(documents)} documents generated from examples/ (../shared/corpora absent)")
-    return documents[:limit] if limit else documents
+def abstracts() -> list[tuple[str, str]]:
+    """(title, abstract) of the real corpora's documents."""
+    from kg.model import Document
+    from kg.readers import read_paths
+
+    files = sorted(p for p in CORPORA.glob("*/*") if p.suffix in (".txt", ".PubTator") and "PubTator" in p.name) \
+        if CORPORA.exists() else []
+    found = [d for d in read_paths([str(p) for p in files] or [str(ROOT / "examples")]) if isinstance(d, Document)]
+    pairs = []
+    for document in found:
+        title, _, rest = document.text.partition("\n\n")
+        pairs.append((title.strip(), " ".join(rest.split()) or title))
+    return pairs
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def write_corpus(path: Path, count: int, pairs: list[tuple[str, str]]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        out.write('<?xml version="1.0" encoding="utf-8"?>\n<PubmedArticleSet>\n')
+        for i in range(count):
+            title, abstract = pairs[i % len(pairs)]
+            out.write(f'<PubmedArticle><MedlineCitation><PMID Version="1">{40_000_000 + i}</PMID><Article>'
+                      f"<Journal><Title>Benchmark Journal</Title></Journal><ArticleTitle>{escape(title)}</ArticleTitle>"
+                      f"<Abstract><AbstractText>{escape(abstract)}</AbstractText></Abstract></Article>"
+                      "</MedlineCitation></PubmedArticle>\n")
+        out.write("</PubmedArticleSet>\n")
+
+
+def run_build(corpus: Path, out: Path, jobs: int, env: dict) -> tuple[float, float, float]:
+    """Seconds, peak RSS (MB, the largest process of the run) and CPU seconds (all its processes) of one
+    `kg build`. CPU seconds do not depend on what else the machine runs; wall seconds do."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    code = ("import resource, sys; from kg.cli import app; sys.argv=['kg','build',*sys.argv[1:]]\n"
+            "try: app()\nexcept SystemExit as e: rc=e.code\n"
+            "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(corpus), "-o", str(out), "-q", "--jobs", str(jobs)],
+                          env=env, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if not out.exists():
+        raise SystemExit(f"kg build failed: {done.stderr[-2000:]}")
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024, cpu
+
+
+def startup(env: dict) -> float:
+    tiny = Path(env["KG_BENCH_TMP"]) / "tiny.txt"
+    tiny.write_text("Tocilizumab in arthritis\n\nTocilizumab reduced disease activity in rheumatoid arthritis.\n")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kg", "build", str(tiny), "-o", str(tiny.with_suffix(".nq")), "-q"],
+                   env=env, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def parse_rate(path: Path) -> tuple[int, float]:
+    start = time.perf_counter()
+    count = sum(1 for _ in ox.parse(path=str(path), format=ox.RdfFormat.N_QUADS))
+    return count, count / (time.perf_counter() - start)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", nargs="*", type=Path, default=DEFAULT)
-    parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--documents", type=float, default=1e4)
+    parser.add_argument("--jobs", default="1,2")
+    parser.add_argument("--sizes", default=None, help="comma-separated sizes for the growth table, e.g. 1e4,1e5")
     args = parser.parse_args()
-
-    start = time.perf_counter()
-    default_vocabulary()
-    list(api.extract([], jobs=1))
-    from kg.extract.pipeline import _default_matcher
-
-    _default_matcher()
-    print(f"start-up (vocabulary + matcher): {time.perf_counter() - start:.2f} s")
-    documents = load(args.corpus, args.limit)
-    characters = sum(len(d.text) for d in documents)
-
-    start = time.perf_counter()
-    extractions = list(api.extract(documents, jobs=args.jobs))
-    elapsed = time.perf_counter() - start
-    mentions = sum(len(e.mentions) for e in extractions)
-    findings = sum(len(e.findings) for e in extractions)
-    print(f"extract: {len(documents)} documents in {elapsed:.2f} s = {len(documents) / elapsed:.0f} documents/s "
-          f"({characters / elapsed / 1e6:.2f} M characters/s; {mentions} mentions, {findings} findings; jobs={args.jobs})")
-
+    jobs = [int(j) for j in args.jobs.split(",")]
+    pairs = abstracts()
+    print(f"abstracts replicated: {len(pairs)} distinct ({'shared corpora' if CORPORA.exists() else 'examples'})")
     with tempfile.TemporaryDirectory() as tmp:
-        from kg.rdf.build import GraphBuilder, used_terms
-        from kg.rdf.serialize import serialize, write_atomic
-        from kg.rdf.vocabgraph import vocabulary_quads
-
-        start = time.perf_counter()
-        builder = GraphBuilder()
-        quads = [q for e in api.extract(documents, jobs=args.jobs) for q in builder.quads(e)]
-        quads += list(vocabulary_quads(used_terms(extractions)))
-        data = serialize(quads, "ttl")
-        out = Path(tmp) / "kg.ttl"
-        write_atomic(out, data)
-        elapsed = time.perf_counter() - start
-        triples = len(set(quads))
-        print(f"build: {len(documents)} documents in {elapsed:.2f} s = {len(documents) / elapsed:.0f} documents/s; "
-              f"{triples} triples written = {triples / elapsed:.0f} triples/s; {out.stat().st_size / 1e6:.1f} MB Turtle")
-    print(f"peak memory (max RSS): {peak_mb():.0f} MB")
+        env = {**os.environ, "KG_BENCH_TMP": tmp}
+        cold_env = {**env, "KG_CACHE_DIR": str(Path(tmp) / "cold-cache")}
+        print(f"start-up: cold {startup(cold_env):.2f} s, warm {startup(env):.2f} s (one-abstract build)")
+        if args.sizes:
+            print(f"{'documents':>10} {'seconds':>9} {'docs/s':>8} {'CPU s':>8} {'peak RSS MB':>12}")
+            for size in (int(float(s)) for s in args.sizes.split(",")):
+                corpus = Path(tmp) / "pubmed25n0001.xml.gz"
+                write_corpus(corpus, size, pairs)
+                seconds, rss, cpu = run_build(corpus, Path(tmp) / "kg.nq", jobs[-1], env)
+                print(f"{size:>10} {seconds:>9.1f} {size / seconds:>8.0f} {cpu:>8.0f} {rss:>12.0f}", flush=True)
+            return
+        count = int(args.documents)
+        corpus = Path(tmp) / "pubmed25n0001.xml.gz"
+        write_corpus(corpus, count, pairs)
+        for j in jobs:
+            out = Path(tmp) / f"kg-{j}.nq"
+            seconds, rss, cpu = run_build(corpus, out, j, env)
+            triples, anchor = parse_rate(out)
+            rate = triples / seconds
+            print(f"--jobs {j}: {count} documents in {seconds:.1f} s = {count / seconds:.0f} documents/s, "
+                  f"{rate:,.0f} triples/s; pyoxigraph parses the output at {anchor:,.0f} triples/s "
+                  f"(ratio {rate / anchor:.3f}); peak RSS {rss:.0f} MB; {cpu:.0f} CPU s "
+                  f"({cpu / count * 1000:.1f} ms/document)", flush=True)
+        outputs = [file_digest(Path(tmp) / f"kg-{j}.nq") for j in jobs]
+        print(f"outputs of every --jobs byte-identical: {'yes' if all(o == outputs[0] for o in outputs) else 'NO'}")
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "
+              "(other work on the machine slows the wall-clock figures, not the CPU ones)")
 
 
 if __name__ == "__main__":

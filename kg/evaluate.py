@@ -102,7 +102,14 @@ _TMVAR = re.compile(r"^[cgmnpr]\|[A-Z]+\|")
 
 Concept = tuple[str, str]  # (type, normalized id)
 _EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
-_EVALUATED_IRIS = ("http://id.nlm.nih.gov/mesh/", "http://purl.obolibrary.org/obo/OMIM_")
+_EVALUATED_PREFIXES = ("MESH", "OMIM")  # the namespaces of BC5CDR/NCBI Disease concept ids
+
+
+@cache
+def _evaluated_iris() -> tuple[str, ...]:
+    from kg.vocabulary import converter
+
+    return tuple(converter().expand(f"{prefix}:") for prefix in _EVALUATED_PREFIXES)
 
 
 def _default() -> Vocabulary:
@@ -224,7 +231,7 @@ def exact_links() -> dict[str, frozenset[str]]:
     links: dict[str, set[str]] = defaultdict(set)
     for path in default_files():
         for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            if triple.predicate.value == _EXACT_MATCH and triple.object.value.startswith(_EVALUATED_IRIS):
+            if triple.predicate.value == _EXACT_MATCH and triple.object.value.startswith(_evaluated_iris()):
                 subject = conv.compress(triple.subject.value) or triple.subject.value
                 obj = conv.compress(triple.object.value)
                 if obj:

@@ -60,7 +60,7 @@ from kg import __version__
 from kg.errors import FetchError, QueryError
 from kg.model import EntityKind
 from kg.sources.cache import FileCache, cache_key
-from kg.sources.http import redact_url, retry_after
+from kg.sources.http import redact_url, retry_after, userinfo_error
 from kg.vocabulary import KGO, Vocabulary, converter, default_vocabulary
 
 __all__ = [
@@ -226,6 +226,9 @@ class LinkConfig:
     max_get_length: int = 2000
 
     def __post_init__(self) -> None:
+        problem = userinfo_error("the SPARQL endpoint", self.endpoint) if isinstance(self.endpoint, str) else None
+        if problem:
+            raise QueryError(problem)
         parts = urllib.parse.urlsplit(self.endpoint) if isinstance(self.endpoint, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
             shown = redact_url(str(self.endpoint))

@@ -20,6 +20,7 @@ class EntityKind(StrEnum):
     DRUG_CLASS = "drug_class"
     DISEASE = "disease"
     PHENOTYPE = "phenotype"  # a sign, symptom or adverse effect that is no disease of its own ("fatigue")
+    CONTROL = "control"  # what a trial compares with when it is no drug: placebo, usual care, best supportive care
 
 
 class Outcome(StrEnum):
@@ -103,6 +104,7 @@ class Document:
     journal: str | None = None
     date: str | None = None  # ISO 8601 prefix: "2015", "2015-01" or "2015-01-16"
     authors: tuple[Author, ...] = ()
+    authors_cut_short: bool = False  # the source names only the first authors ("E Tackey et al.")
     sections: tuple[Section, ...] = ()
     mesh_headings: tuple[MeshHeading, ...] = ()
     chemicals: tuple[MeshHeading, ...] = ()
@@ -188,6 +190,8 @@ class Association:
     relation: str  # targets | implicated_in | biomarker_of | induces | produced_by
     object: Term
     evidence: Evidence
+    hedged: bool = False  # a hedge ("may", "suggests") in the clause that states it
+    negated: bool = False  # stated as not holding ("IL-6 is not involved in ..."): no plain triple is written
 
 
 @dataclass(frozen=True, slots=True)

@@ -108,7 +108,18 @@ def get_query(name: str, folder: Path | None = None) -> NamedQuery:
 
 
 def rdf_term(query: NamedQuery, param: Param, value: str) -> ox.NamedNode | ox.Literal:
-    """A parameter value as a validated RDF term (CURIEs use the query's own PREFIX declarations)."""
+    """A parameter value as a validated RDF term (CURIEs use the query's own PREFIX declarations); anything
+    that is not a valid term of the parameter's kind raises QueryError, never another exception."""
+    try:
+        return _rdf_term(query, param, value)
+    except (ValueError, UnicodeError) as exc:  # pyoxigraph's IRI/literal validation, lone surrogates
+        shown = value if len(value) <= 80 else value[:79] + "…"
+        raise QueryError(f"parameter {param.name}: {shown!r} is not a valid {param.kind} ({exc})") from None
+
+
+def _rdf_term(query: NamedQuery, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        raise QueryError(f"parameter {param.name}: {value[:80]!r} contains a NUL or a lone surrogate")
     if param.kind == "iri":
         iri = value[1:-1] if value.startswith("<") and value.endswith(">") else value
         if not re.match(r"^[a-zA-Z][\w+.-]*:", iri):

@@ -109,3 +109,104 @@ def test_mention_offsets_match_the_text(extractor) -> None:
     document = make_document("Siltuximab in myeloma", "Siltuximab (CNTO 328) targets IL-6 in multiple myeloma (MM); MM relapsed.")
     for mention in find_mentions(document, extractor.matcher):
         assert document.text[mention.start : mention.end] == mention.text
+
+
+@pytest.mark.parametrize(
+    ("phrase", "drug_class"),
+    [
+        ("anti-TNF", "TNF inhibitor"),
+        ("anti-tumor necrosis factor", "TNF inhibitor"),
+        ("anti-IL-17", "IL-17 inhibitor"),
+        ("anti-IL-1 drugs", "IL-1 inhibitor"),  # IL-1 is a family: its members define the class
+        ("anti-IL-6 receptor antibody", "IL-6 inhibitor"),
+        ("TNF-alpha blockers", "TNF inhibitor"),
+    ],
+)
+def test_class_phrases_of_every_anti_cytokine_kind(extractor, phrase: str, drug_class: str) -> None:
+    found = labels(extractor, f"Patients switched to {phrase} later.")
+    assert found[phrase] == ("drug_class", drug_class)
+
+
+def test_a_class_phrase_also_names_its_gene_product(extractor) -> None:
+    mentions = find_mentions(make_document("A title", "Anti-TNF therapy and anti-IL-6R agents were used."), extractor.matcher)
+    found = {(m.text, m.term.symbol or m.term.label) for m in mentions}
+    assert ("Anti-TNF therapy", "TNF inhibitor") in found and ("TNF", "TNF") in found
+    assert ("anti-IL-6R agents", "IL-6 inhibitor") in found and ("IL-6R", "IL6R") in found
+    assert not any(symbol == "IL6" for _, symbol in found)  # "anti-IL-6R" names the receptor, not IL-6
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TNF/JAK inhibitors were stopped.", {"TNF": "TNF inhibitor", "JAK inhibitors": "JAK inhibitor"}),
+        ("IL-1, IL-6 and TNF blockers were tried.",
+         {"IL-1": "IL-1 inhibitor", "IL-6": "IL-6 inhibitor", "TNF blockers": "TNF inhibitor"}),
+    ],
+)
+def test_coordinated_class_phrases(extractor, text: str, expected: dict[str, str]) -> None:
+    mentions = find_mentions(make_document("A title", text), extractor.matcher)
+    classes = {m.text: m.term.label for m in mentions if m.term.kind is EntityKind.DRUG_CLASS}
+    assert classes == expected
+
+
+def test_coordination_needs_a_class_on_each_side(extractor) -> None:
+    mentions = find_mentions(make_document("A title", "The TNF/IL-6 axis and IL-6 signalling."), extractor.matcher)
+    assert not any(m.term.kind is EntityKind.DRUG_CLASS for m in mentions)
+
+
+@pytest.mark.parametrize(
+    ("code", "inn"),
+    [("CTL019", "tisagenlecleucel"), ("KTE-C19", "axicabtagene ciloleucel"), ("MRA", "tocilizumab"),
+     ("CNTO328", "siltuximab")],
+)
+def test_code_names_map_to_the_inn(extractor, code: str, inn: str) -> None:
+    assert labels(extractor, f"Patients received {code} weekly.")[code] == ("drug", inn)
+
+
+def small_vocabulary():
+    from kg.model import Term
+    from kg.vocabulary import Synonym, Vocabulary
+
+    terms = {
+        "HGNC:6018": Term("HGNC:6018", EntityKind.CYTOKINE, "interleukin 6", "IL6"),
+        "DrugBank:DB06273": Term("DrugBank:DB06273", EntityKind.DRUG, "tocilizumab"),
+        "DOID:9538": Term("DOID:9538", EntityKind.DISEASE, "multiple myeloma", None, ("MESH:D009101",)),
+    }
+    synonyms = [Synonym("interleukin 6", "HGNC:6018", 3), Synonym("IL6", "HGNC:6018", 3),
+                Synonym("tocilizumab", "DrugBank:DB06273", 3), Synonym("multiple myeloma", "DOID:9538", 3),
+                Synonym("MM", "DOID:9538", 2)]  # fmt: skip
+    return Vocabulary(terms, synonyms, {"DrugBank:DB06273": {"inhibits": frozenset({"HGNC:6018"})}}, {}, {},
+                      {"DOID:9538": frozenset({"DOID:162"})})  # fmt: skip
+
+
+TEXT = "Tocilizumab blocks IL-6 and interleukin 6 in multiple myeloma (MM); IL6 again."
+
+
+def test_cached_matcher_finds_what_a_built_one_finds(tmp_path, monkeypatch) -> None:
+    from kg.extract.matcher import Matcher
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    vocabulary = small_vocabulary()
+    built = Matcher(vocabulary)
+    first = Matcher.cached(vocabulary, "k1")  # builds and saves
+    (saved,) = (tmp_path / "matcher").glob("k1.*")
+    again = Matcher.cached(vocabulary, "k1")  # loads
+    expected = list(built.candidates(TEXT))
+    assert [m.text for m in expected] == ["Tocilizumab", "IL-6", "interleukin 6", "multiple myeloma", "IL6"]
+    assert list(first.candidates(TEXT)) == expected == list(again.candidates(TEXT))
+    assert again.lookup("Interleukin-6") is vocabulary.terms["HGNC:6018"]
+    assert again.lookup("interleukin 7") is None and again.lookup("") is None
+    saved.write_bytes(b"not a pickle")  # a damaged cache file is rebuilt and replaced
+    assert list(Matcher.cached(vocabulary, "k1").candidates(TEXT)) == expected
+    assert saved.read_bytes() != b"not a pickle"
+
+
+def test_cached_vocabulary_is_the_parsed_one(tmp_path, monkeypatch) -> None:
+    from kg.vocabulary import Vocabulary
+
+    vocabulary = small_vocabulary()
+    again = Vocabulary._from_cache_state(vocabulary._cache_state())
+    assert again.terms == vocabulary.terms and again.synonyms == vocabulary.synonyms
+    assert (again.targets, again.ancestors) == (vocabulary.targets, vocabulary.ancestors)
+    with pytest.raises(ValueError):
+        Vocabulary._from_cache_state({**vocabulary._cache_state(), "format": -1})

@@ -1,10 +1,9 @@
-"""Findings: outcome cues with their polarity, hedging, roles of the drugs, the disease of the finding."""
+"""Findings: outcomes read by the model, with their polarity, hedging, roles of the drugs, the disease of the finding."""
 
 from __future__ import annotations
 
 import pytest
 
-from kg.extract.findings import load_cues, outcome_cues
 from kg.model import Outcome
 from tests.conftest import make_document
 
@@ -14,33 +13,62 @@ def findings(extractor, title: str, abstract: str) -> set[tuple[str, str, str]]:
     return {(f.intervention.label, f.disease.label, f.outcome.value) for f in extraction.findings}
 
 
+# Sentences written for these tests, in the ways trial reports state each outcome.
+OUTCOME_SENTENCES = [
+    ("Adding tocilizumab did not improve progression-free survival in multiple myeloma.", "no_efficacy"),
+    ("Tocilizumab failed to reduce transfusion needs in patients with myelodysplastic syndrome.", "no_efficacy"),
+    ("The primary end point was not met: remission at week 12 was similar in the tocilizumab and placebo arms.",
+     "no_efficacy"),
+    ("There was no significant difference in overall survival between tocilizumab and placebo "
+     "(hazard ratio 0.97, 95% CI 0.71 to 1.32; p = 0.84).", "no_efficacy"),
+    ("None of the 24 patients treated with tocilizumab had an objective response.", "no_efficacy"),
+    ("Tocilizumab significantly improved remission rates compared with placebo (42% vs 18%; p < 0.001).",
+     "efficacy"),
+    ("Treatment with tocilizumab reduced the risk of relapse by 62% (hazard ratio 0.38; 95% CI 0.21-0.69).",
+     "efficacy"),
+    ("Tocilizumab was well tolerated, and no new safety signals were identified.", "well_tolerated"),
+    ("Serious infections and grade 3 or 4 neutropenia occurred more frequently with tocilizumab than with "
+     "placebo.", "safety_concern"),
+    ("Tocilizumab has been approved by the FDA for the treatment of rheumatoid arthritis.", "approved"),
+]
+
+
+def outcomes_read(extractor, sentence: str) -> set[str]:
+    """The outcomes the finding extractor reads in the abstract sentence of a one-sentence document."""
+    document = make_document("Tocilizumab in rheumatoid arthritis", sentence)
+    findings_extractor = extractor.findings
+    mentions = extractor.extract(document).mentions
+    candidate = next(c for c in findings_extractor.candidates(document, mentions) if c.sentence.start > 0)
+    return {c.outcome.value for c in findings_extractor.outcome_cues(candidate)}
+
+
+@pytest.mark.parametrize(("sentence", "outcome"), OUTCOME_SENTENCES)
+def test_each_outcome_is_read(extractor, sentence: str, outcome: str) -> None:
+    assert outcome in outcomes_read(extractor, sentence)
+
+
 @pytest.mark.parametrize(
     ("sentence", "outcome"),
     [
-        ("Adding the antibody did not improve progression-free survival.", "no_efficacy"),
-        ("The drug failed to reduce transfusion needs.", "no_efficacy"),
-        ("Large randomized trials showed no efficacy of the drug.", "no_efficacy"),
-        ("The primary end point was not met.", "no_efficacy"),
-        ("Treatment was not superior to placebo.", "no_efficacy"),
-        ("The drug significantly improved remission rates.", "efficacy"),
-        ("The drug was well tolerated.", "well_tolerated"),
-        ("Serious infections were more common in the treated group.", "safety_concern"),
-        ("The antibody has been approved for this disease.", "approved"),
-        ("It was inconsistently effective in peripheral disease.", "mixed"),
+        ("Tocilizumab did not improve survival.", "efficacy"),
+        ("Tocilizumab has not been approved for multiple myeloma.", "approved"),
+        ("No serious adverse events were reported with tocilizumab.", "safety_concern"),
     ],
 )
-def test_outcome_cues(sentence: str, outcome: str) -> None:
-    found = {c.outcome.value for c in outcome_cues(sentence, load_cues())}
-    assert outcome in found
+def test_a_negated_statement_is_never_read_as_its_positive(extractor, sentence: str, outcome: str) -> None:
+    assert outcome not in outcomes_read(extractor, sentence)
 
 
-def test_a_negated_cue_is_never_read_as_its_positive() -> None:
-    cues = outcome_cues("Siltuximab did not improve survival.", load_cues())
-    assert [c.outcome for c in cues] == [Outcome.NO_EFFICACY]
-
-
-def test_method_sentences_state_no_result() -> None:
-    assert outcome_cues("We assessed the efficacy and safety of the drug.", load_cues()) == []
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We assessed the efficacy and safety of tocilizumab in adults with rheumatoid arthritis.",
+        "Patients were randomized to receive tocilizumab 8 mg/kg or placebo every 4 weeks.",
+        "Interleukin-6 is a pleiotropic cytokine produced by many cell types.",
+    ],
+)
+def test_aims_methods_and_background_state_no_result(extractor, sentence: str) -> None:
+    assert outcomes_read(extractor, sentence) == set()
 
 
 def test_failure_in_a_trial_with_a_comparator_and_a_co_therapy(extractor) -> None:
@@ -105,3 +133,52 @@ def test_comparator_is_recorded(extractor) -> None:
         "Tocilizumab was superior to azathioprine in patients with neuromyelitis optica."))
     finding = next(f for f in extraction.findings if f.intervention.label == "tocilizumab")
     assert finding.comparator is not None and finding.comparator.label == "azathioprine"
+
+
+def test_each_finding_has_the_design_of_its_own_sentence(extractor) -> None:
+    extraction = extractor.extract(make_document(
+        "Tocilizumab in rheumatoid arthritis: an open-label extension",
+        "In mice with collagen-induced arthritis, tocilizumab significantly reduced joint swelling. "
+        "In the open-label extension, tocilizumab significantly improved disease activity in rheumatoid arthritis."))
+    studies = {f.evidence.sentence.split(",")[0]: f.study for f in extraction.findings}
+    assert studies.get("In mice with collagen-induced arthritis") == "murine model"
+    assert "open-label" in studies.values()
+
+
+def test_a_review_is_the_study_of_the_trials_it_summarises(extractor) -> None:
+    extraction = extractor.extract(make_document(
+        "Interleukin-6 blockade in rheumatoid arthritis: a review",
+        "This review summarises the evidence. In a phase 3 trial, tocilizumab significantly improved "
+        "remission rates in rheumatoid arthritis."))
+    assert extraction.findings and {f.study for f in extraction.findings} == {"review"}
+
+
+def test_hedging_is_read_in_the_span_that_states_the_outcome(extractor) -> None:
+    extraction = extractor.extract(make_document(
+        "Tocilizumab in rheumatoid arthritis",
+        "Tocilizumab significantly improved remission in rheumatoid arthritis (p < 0.001)."))
+    assert extraction.findings and not any(f.hedged for f in extraction.findings)
+
+
+@pytest.mark.parametrize(
+    ("abstract", "comparator"),
+    [
+        ("Tocilizumab significantly improved remission compared with placebo in rheumatoid arthritis.", "placebo"),
+        ("Tocilizumab significantly reduced deaths versus usual care in patients with COVID-19 (p = 0.007).",
+         "usual care"),
+        ("Siltuximab plus best supportive care did not reduce transfusions in myelodysplastic syndrome "
+         "compared with placebo plus best supportive care.", "placebo"),
+    ],
+)
+def test_control_arms_are_comparators(extractor, abstract: str, comparator: str) -> None:
+    extraction = extractor.extract(make_document("A randomised trial", abstract))
+    assert extraction.findings
+    assert {f.comparator.label for f in extraction.findings if f.comparator} == {comparator}
+    assert not any(f.intervention.label == comparator for f in extraction.findings)
+
+
+def test_the_documents_comparator_applies_to_sentences_naming_none(extractor) -> None:
+    extraction = extractor.extract(make_document(
+        "Sarilumab versus placebo in polymyalgia rheumatica",
+        "Sarilumab significantly improved sustained remission in polymyalgia rheumatica (p < 0.001)."))
+    assert extraction.findings and all(f.comparator and f.comparator.label == "placebo" for f in extraction.findings)

@@ -303,9 +303,12 @@ def test_config_defaults(monkeypatch, tmp_path):
 
 
 def test_credentials_in_the_endpoint_never_reach_mappings_or_messages():
-    config = LinkConfig(endpoint="https://user:s3cret-pw@sparql.example.org/sparql")
+    """A user:password@ endpoint is refused (issue 11: it would reach the resolver and the messages)."""
+    with pytest.raises(QueryError, match="user name or password") as info:
+        LinkConfig(endpoint="https://user:s3cret-pw@sparql.example.org/sparql")
+    assert "s3cret" not in str(info.value)
+    config = LinkConfig(endpoint="https://sparql.example.org/sparql")
     assert config.source == "https://sparql.example.org/sparql"
-    assert "s3cret" not in str(config.resolved_cache_dir())
 
 
 # ---------------------------------------------------------------------- parsing answers

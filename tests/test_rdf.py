@@ -3,6 +3,7 @@ round trips through independent parsers."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -113,17 +114,59 @@ def test_finding_carries_provenance_and_a_web_annotation(quads) -> None:
     store.extend(quads)
     rows = list(store.query(
         """PREFIX kgo: <https://w3id.org/cytokine-kg/ontology#> PREFIX oa: <http://www.w3.org/ns/oa#>
-        PREFIX prov: <http://www.w3.org/ns/prov#>
-        SELECT ?outcome ?design ?exact ?start ?end ?article WHERE {
+        PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?outcome ?design ?exact ?start ?end ?article ?body ?sha WHERE {
           ?f a kgo:Finding ; kgo:outcome ?outcome ; kgo:studyDesign ?design ; prov:wasDerivedFrom ?article .
-          ?a oa:hasBody ?f ; oa:hasTarget ?t . ?t oa:hasSource ?article ; oa:hasSelector ?q , ?p .
+          ?a oa:hasBody ?f ; oa:hasTarget ?t . ?t oa:hasScope ?article ; oa:hasSource ?text ; oa:hasSelector ?q , ?p .
+          ?article kgo:text ?text . ?text a kgo:DocumentText ; rdf:value ?body ; kgo:sha256 ?sha .
           ?q oa:exact ?exact . ?p oa:start ?start ; oa:end ?end }""",
         use_default_graph_as_union=True,
     ))
     assert len(rows) == 1
     row = rows[0]
     assert row["outcome"].value.endswith("#NoEfficacy") and row["design"].value.endswith("#Phase2Trial")
-    assert TEXT[int(row["start"].value) : int(row["end"].value)] == row["exact"].value
+    # the evidence resolves: the graph carries the text the offsets count into, with its checksum
+    assert row["body"].value == TEXT
+    assert row["sha"].value == hashlib.sha256(TEXT.encode("utf-8")).hexdigest()
+    assert row["body"].value[int(row["start"].value) : int(row["end"].value)] == row["exact"].value
+
+
+def test_bibliography_mentions_and_citing_articles_are_kept_apart() -> None:
+    """Terms named only in a reference list are not the article's mentions; citing articles are cito:isCitedBy
+    with their identifiers; no finding is taken from a reference list."""
+    base = sample_extraction()
+    references = "\nReferences\nTocilizumab in rheumatoid arthritis. Lancet. 2008."
+    text = TEXT + references
+    start = len(TEXT) + len("\nReferences\n")
+    ra = Term("DOID:7148", EntityKind.DISEASE, "rheumatoid arthritis")
+    ra_start = text.index("rheumatoid")
+    document = Document(
+        source="examples/sample.txt", text=text, format="text", pmid="24833354", title="Siltuximab in myeloma",
+        sections=(Section("title", 0, 21), Section("references", len(TEXT) + 1, len(text))),
+        cited_by=(CitedWork("A later review.", pmid="39000001", doi="10.1000/later", pmc="PMC1234567"),),
+    )
+    in_references = Finding(SILTUXIMAB, ra, Outcome.EFFICACY, Evidence(text[start:], start, len(text), 0.7))
+    extraction = Extraction(
+        document=document,
+        mentions=(*base.mentions, Mention(ra, ra_start, ra_start + 20, "rheumatoid arthritis")),
+        findings=(*base.findings, in_references),
+        associations=base.associations,
+    )
+    store = ox.Store()
+    store.extend(GraphBuilder().quads(extraction))
+    article = ox.NamedNode("https://pubmed.ncbi.nlm.nih.gov/24833354")
+    kgo = "https://w3id.org/cytokine-kg/ontology#"
+    ra_iri = ox.NamedNode("http://purl.obolibrary.org/obo/DOID_7148")
+    myeloma = ox.NamedNode("http://purl.obolibrary.org/obo/DOID_9538")
+    assert not list(store.quads_for_pattern(article, ox.NamedNode(kgo + "mentions"), ra_iri))
+    assert list(store.quads_for_pattern(article, ox.NamedNode(kgo + "bibliographyMentions"), ra_iri))
+    assert list(store.quads_for_pattern(article, ox.NamedNode(kgo + "mentions"), myeloma))
+    assert not list(store.quads_for_pattern(None, ox.NamedNode(kgo + "condition"), ra_iri))
+    citing = ox.NamedNode("https://pubmed.ncbi.nlm.nih.gov/39000001")
+    assert list(store.quads_for_pattern(article, ox.NamedNode("http://purl.org/spar/cito/isCitedBy"), citing))
+    values = {q.predicate.value.rsplit("/", 1)[-1]: q.object.value for q in store.quads_for_pattern(citing, None, None)}
+    assert values["hasPubMedId"] == "39000001" and values["doi"] == "10.1000/later"
+    assert values["hasPubMedCentralId"] == "PMC1234567"
 
 
 def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch) -> None:

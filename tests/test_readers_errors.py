@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import InputError
+from kg.errors import InputError, SettingError
 from kg.model import Document
 from kg.readers import read_bytes, read_file, read_paths
 
@@ -146,7 +146,9 @@ def test_size_limit_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
         == "gzip data expands beyond the limit of 0.01 MB (KG_MAX_INPUT_MB)"
     )
     monkeypatch.setenv("KG_MAX_INPUT_MB", "lots")
-    assert problem(b"abc") == "KG_MAX_INPUT_MB must be a positive number of MB, got 'lots'"
+    with pytest.raises(SettingError) as caught:
+        read_bytes(b"abc", "bad.txt")
+    assert str(caught.value) == "KG_MAX_INPUT_MB: must be a positive number of MB (default 100), got 'lots'"
 
 
 def test_read_file_errors(tmp_path: Path) -> None:

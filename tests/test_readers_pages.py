@@ -125,7 +125,7 @@ def test_mirror_layout() -> None:
     assert "Doe J, Roe R, Poe P Fixture J Haematol. 2024" in first.citation
     assert (first.pmid, first.pmc, first.doi) == ("39000001", "PMC11000001", "10.5555/fixture.2024.001")
     assert (second.pmid, second.pmc, second.doi) == ("38000002", None, "10.5555/fixture.2023.042")
-    assert section(doc, "citing_articles").startswith("Citing Articles")
+    assert section(doc, "cited_by").startswith("Citing Articles")
 
 
 def test_pmc_layout() -> None:

@@ -52,6 +52,17 @@ def test_class_targets_are_read_from_the_owl_definitions() -> None:
         HGNC["12440"],
     }
     assert not {gene for cls, gene in pairs if cls == KGO.AntiCytokineAgent}  # defined by a class, no oneOf
+    assert {gene for cls, gene in pairs if cls == KGO.IL23Inhibitor} == {HGNC["15488"]}  # IL23A (p19)
+    assert {gene for cls, gene in pairs if cls == KGO.IL12IL23Inhibitor} == {HGNC["5970"]}  # IL12B (p40)
+
+
+def test_committed_inference_types_the_il23_inhibitors() -> None:
+    """inferred.ttl (HermiT at vocabulary build): guselkumab inhibits IL23A, ustekinumab IL12B."""
+    inferred = rdflib.Graph().parse(ROOT / "ontology" / "vocab" / "inferred.ttl", format="turtle")
+    drugbank = rdflib.Namespace("http://identifiers.org/drugbank/")
+    guselkumab, ustekinumab = drugbank["DB11834"], drugbank["DB05679"]
+    assert set(inferred.objects(guselkumab, rdflib.RDF.type)) == {KGO.IL23Inhibitor, KGO.AntiCytokineAgent}
+    assert set(inferred.objects(ustekinumab, rdflib.RDF.type)) == {KGO.IL12IL23Inhibitor, KGO.AntiCytokineAgent}
 
 
 def test_reasoner_input_keeps_logic_and_targeted_drugs_only(tiny: list[Path]) -> None:

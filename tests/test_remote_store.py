@@ -621,10 +621,13 @@ def test_unreachable_endpoint_is_store_error() -> None:
 
 
 def test_repr_and_messages_hide_credentials() -> None:
-    store = RemoteStore("http://someone:inurl-pass@127.0.0.1:9/sparql", user="alice", password="pa55word")
+    store = RemoteStore("http://127.0.0.1:9/sparql", user="alice", password="pa55word")
     text = repr(store)
-    assert "pa55word" not in text and "alice" not in text and "inurl-pass" not in text
+    assert "pa55word" not in text and "alice" not in text
     assert "credentials=set" in text
+    with pytest.raises(StoreError, match="KG_SPARQL_USER") as info:  # credentials in a URL are refused
+        RemoteStore("http://someone:inurl-pass@127.0.0.1:9/sparql")
+    assert "inurl-pass" not in str(info.value)
 
 
 def test_arguments_are_checked() -> None:

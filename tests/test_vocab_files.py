@@ -290,3 +290,15 @@ def test_class_targets(graphs: dict[str, Graph]) -> None:
     g = graphs["inferred.ttl"]
     assert g.objects(KGO + "IL6Inhibitor", KGO + "classTarget") == {IL6, IL6R, IL6ST}
     assert g.objects(KGO + "TNFInhibitor", KGO + "classTarget") == {HGNC + "11892"}
+
+
+def test_code_names_are_taken_from_descriptive_drugbank_synonyms() -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "ontology" / "build"))
+    from build_vocab import described_code_names
+
+    assert described_code_names("Adoptive immunotherapy agent CTL019") == ["CTL019"]
+    assert described_code_names("Monoclonal antibody SGN-30") == ["SGN-30"]
+    assert described_code_names("Tisagenlecleucel-T") == []  # no description before it
+    assert described_code_names("Recombinant human IL-21") == []  # no descriptive word (agent, antibody, ...) before it

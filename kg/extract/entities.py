@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
+from functools import cache
+
+import ahocorasick
+import pyoxigraph as ox
 
 from kg.extract.findings import cue_data
 from kg.extract.matcher import Matcher, select_longest
 from kg.model import Document, EntityKind, Mention, Term
 from kg.text import abbreviations
 from kg.text.normalize import tokens
-from kg.vocabulary import Vocabulary
+from kg.text.spans import SortedOffsets, SpanIndex
+from kg.vocabulary import Vocabulary, converter
 
 #: PubTator/BioC annotation types -> entity kinds, for annotations that do not ground to the vocabulary.
 ANNOTATION_KINDS = {
@@ -30,7 +36,8 @@ ANNOTATION_KINDS = {
 def find_mentions(
     document: Document, matcher: Matcher, *, use_source_annotations: bool = True, specialize_to_title: bool = True
 ) -> list[Mention]:
-    """Grounded, non-overlapping mentions of ``document.text``, in text order."""
+    """Grounded mentions of ``document.text``, in text order; they do not overlap, except that the gene
+    product a drug-class phrase names is kept inside it ("anti-TNF": the class and TNF)."""
     text = document.text
     candidates = list(matcher.candidates(text, tokens(text)))
     chosen = select_longest(candidates)
@@ -40,8 +47,11 @@ def find_mentions(
     candidates += _coordinated(text, chosen, matcher)
     if use_source_annotations:
         candidates += _annotation_mentions(document, matcher.vocabulary)
+    index = _candidate_index(candidates)
     mentions = select_longest(candidates)
-    mentions = _descriptive_classes(text, mentions, candidates)
+    mentions = _descriptive_classes(text, mentions, index)
+    mentions = select_longest([*mentions, *_coordinated_classes(text, mentions, index, matcher)])
+    mentions = _with_class_genes(mentions, index)
     return _specialize_to_title(document, mentions, matcher.vocabulary) if specialize_to_title else mentions
 
 
@@ -100,23 +110,38 @@ def _coordinated(text: str, mentions: list[Mention], matcher: Matcher) -> list[M
 _APPOSITION = re.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|\()\s*(?:an?|the)?\s*[^.;()]{0,40}")
 
 
-def _descriptive_classes(text: str, mentions: list[Mention], candidates: list[Mention]) -> list[Mention]:
+def _candidate_index(candidates: list[Mention]) -> SpanIndex[Mention]:
+    return SpanIndex(candidates, lambda m: m.start, lambda m: m.end)
+
+
+def _describes_drug(
+    text: str, mention: Mention, drug_starts: SortedOffsets, drug_ends: SortedOffsets, examples: re.Pattern[str]
+) -> bool:
+    """True if a drug mention ends up to 60 characters before the class phrase with an apposition between
+    ("levilimab, an IL-6 receptor inhibitor"), or starts right after it ("IL-6 inhibitors, tocilizumab",
+    "IL-6 inhibitors such as tocilizumab")."""
+    before = drug_ends.in_range(mention.start - 60, mention.start)
+    right_after = drug_starts.in_range(mention.end, mention.end + 3)
+    after = drug_starts.in_range(mention.end, mention.end + 40)
+    return (
+        any(_APPOSITION.fullmatch(text[end : mention.start]) for end in before)
+        or any(re.fullmatch(r"\s*,?\s*", text[mention.end : start]) for start in right_after)
+        or any(examples.match(text[mention.end : start]) for start in after)
+    )
+
+
+def _descriptive_classes(text: str, mentions: list[Mention], candidates: SpanIndex[Mention]) -> list[Mention]:
     """A drug-class phrase describing a named drug ("levilimab, an IL-6 receptor inhibitor") is not a
     mention of the class: it is read as the cytokine or receptor it names."""
     out = []
     drugs = [m for m in mentions if m.term.kind is EntityKind.DRUG]
+    drug_starts, drug_ends = SortedOffsets([d.start for d in drugs]), SortedOffsets([d.end for d in drugs])
     examples = re.compile(cue_data()["roles"]["class_examples_after"], re.IGNORECASE)
     for mention in mentions:
-        if mention.term.kind is EntityKind.DRUG_CLASS and any(
-            (0 <= mention.start - d.end <= 60 and _APPOSITION.fullmatch(text[d.end : mention.start]))
-            or (0 <= d.start - mention.end <= 3 and re.fullmatch(r"\s*,?\s*", text[mention.end : d.start]))
-            or (0 <= d.start - mention.end <= 40 and examples.match(text[mention.end : d.start]))
-            for d in drugs
+        if mention.term.kind is EntityKind.DRUG_CLASS and _describes_drug(
+            text, mention, drug_starts, drug_ends, examples
         ):
-            inner = [
-                c for c in candidates
-                if mention.start <= c.start and c.end <= mention.end and c.term.kind in GENE_KINDS
-            ]
+            inner = [c for c in candidates.within(mention.start, mention.end) if c.term.kind in GENE_KINDS]
             out += select_longest(inner)
             continue
         out.append(mention)
@@ -125,17 +150,76 @@ def _descriptive_classes(text: str, mentions: list[Mention], candidates: list[Me
 
 GENE_KINDS = (EntityKind.CYTOKINE, EntityKind.RECEPTOR, EntityKind.PROTEIN)
 
+_CLASS_COORDINATION = re.compile(
+    r"((?:[A-Za-z][\w-]*[\w]\s*,\s*)*[A-Za-z][\w-]*[\w](?:\s*/\s*|\s*,?\s+(?:and|or|and/or)\s+))$"
+)
+
+
+def _inner_genes(mention: Mention, candidates: SpanIndex[Mention]) -> list[Mention]:
+    inside = candidates.within(mention.start, mention.end)
+    inner = [c for c in inside if c.term.kind in GENE_KINDS and c != mention]
+    return select_longest(inner)
+
+
+def _coordinated_classes(
+    text: str, mentions: list[Mention], candidates: SpanIndex[Mention], matcher: Matcher
+) -> list[Mention]:
+    """Ellipsis in coordinated class phrases: "TNF/JAK inhibitors" and "IL-1, IL-6 and TNF blockers" name
+    one class per gene product, each read as the class phrase with the gene product swapped in."""
+    out = []
+    for mention in mentions:
+        if mention.term.kind is not EntityKind.DRUG_CLASS:
+            continue
+        genes = _inner_genes(mention, candidates)
+        first = re.match(r"[A-Za-z][\w-]*[\w]", mention.text)
+        if genes and genes[0].start == mention.start:
+            head_end = genes[0].end
+        elif not genes and first and first.end() < len(mention.text):
+            head_end = mention.start + first.end()  # "JAK inhibitors": the first word names the target
+        else:
+            continue  # only "<gene> <class words>": "anti-IL-6 and anti-TNF" are matched one by one
+        rest = text[head_end : mention.end]
+        match = _CLASS_COORDINATION.search(text[max(0, mention.start - 80) : mention.start])
+        if not match:
+            continue
+        base = mention.start - len(match.group(1))
+        for word in re.finditer(r"[A-Za-z][\w-]*[\w]", match.group(1)):
+            if word.group() in ("and", "or"):
+                continue
+            term = matcher.lookup(word.group() + rest)
+            if term is not None and term.kind is EntityKind.DRUG_CLASS:
+                out.append(Mention(term, base + word.start(), base + word.end(), word.group(), "coordination"))
+    return out
+
+
+def _with_class_genes(mentions: list[Mention], candidates: SpanIndex[Mention]) -> list[Mention]:
+    """A class phrase names its gene product as well ("anti-TNF" names TNF, "anti-IL-6R" the IL-6
+    receptor but not IL-6): the gene mention inside it is kept beside the class (the corpus guideline)."""
+    out = list(mentions)
+    for mention in mentions:
+        if mention.term.kind is EntityKind.DRUG_CLASS:
+            if mention.source == "coordination":
+                genes = [
+                    c for c in candidates.within(mention.start, mention.end)
+                    if (c.start, c.end) == (mention.start, mention.end) and c.term.kind in GENE_KINDS
+                ]
+                out += select_longest(genes)
+            else:
+                out += _inner_genes(mention, candidates)
+    return sorted(out, key=lambda m: (m.start, m.end))
+
 
 def _abbreviation_terms(text: str, mentions: list[Mention]) -> tuple[dict[str, tuple[Term, int]], set[str]]:
     """Short forms defined in the text: those whose long form ends with a mention, and the others."""
     defined: dict[str, tuple[Term, int]] = {}
     blocked: set[str] = set()
     by_end = {m.end: m for m in mentions}
+    starts = sorted(m.start for m in mentions)
     for abbreviation in abbreviations.find(text):
         mention = by_end.get(abbreviation.long_end)
         # the long form must name one thing: "mitoxantrone/prednisone (M/P)" is neither of the two
-        if mention is not None and not any(
-            abbreviation.long_start <= m.start < mention.start for m in mentions
+        if mention is not None and not (
+            bisect_left(starts, abbreviation.long_start) < bisect_left(starts, mention.start)
         ):
             defined.setdefault(abbreviation.short, (mention.term, abbreviation.short_end))
         elif abbreviation.short not in defined:
@@ -143,40 +227,109 @@ def _abbreviation_terms(text: str, mentions: list[Mention]) -> tuple[dict[str, t
     return defined, blocked - set(defined)
 
 
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
+_WORD = re.compile(r"\w")
+
+
 def _short_form_mentions(text: str, defined: dict[str, tuple[Term, int]]) -> list[Mention]:
-    out = []
-    for short, (term, _) in defined.items():
-        for match in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w])", text):
-            out.append(Mention(term, match.start(), match.end(), short, "abbreviation"))
-    return out
+    r"""Every occurrence of each defined short form as a word of its own (not inside "X-MM" or "MMs"), found
+    in one pass over the text for all of them: the matches of ``(?<![\w-])SHORT(?![\w])``, short by short."""
+    if not defined:
+        return []
+    automaton = ahocorasick.Automaton()
+    for short in defined:
+        automaton.add_word(short, short)
+    automaton.make_automaton()
+    found: dict[str, list[Mention]] = {short: [] for short in defined}
+    last_end = dict.fromkeys(defined, 0)
+    for end_index, short in automaton.iter(text):
+        start, end = end_index + 1 - len(short), end_index + 1
+        if start < last_end[short]:  # a regex scan never returns overlapping matches of one pattern
+            continue
+        if (start > 0 and _WORD_OR_HYPHEN.match(text, start - 1)) or _WORD.match(text, end):
+            continue
+        last_end[short] = end
+        found[short].append(Mention(defined[short][0], start, end, short, "abbreviation"))
+    return [mention for short in defined for mention in found[short]]
 
 
 def _annotation_mentions(document: Document, vocabulary: Vocabulary) -> Iterable[Mention]:
-    """The input's own annotations, grounded through their identifiers when the vocabulary knows them."""
+    """The input's own annotations, grounded through their identifiers when the vocabulary knows them.
+
+    Identifiers that are malformed or use a prefix the project cannot expand are skipped (the span may
+    still be found by the dictionary); an annotation with no usable identifier and no vocabulary term
+    is dropped rather than put into the graph under an IRI nobody can resolve.
+    """
     index = vocabulary.xref_index()
     for annotation in document.annotations:
-        term = next((index[i] for i in _curies(annotation.identifiers) if i in index), None)
+        ids = annotation_curies(annotation.identifiers, annotation.type)
+        term = next((index[i] for i in ids if i in index), None)
         if term is None:
             kind = ANNOTATION_KINDS.get(annotation.type.lower().replace(" ", ""))
-            ids = _curies(annotation.identifiers)
             if kind is None or not ids:
                 continue
             term = Term(ids[0], kind, annotation.text.lower(), None, tuple(ids))
         yield Mention(term, annotation.start, annotation.end, annotation.text, annotation.annotator)
 
 
-def _curies(identifiers: Iterable[str]) -> list[str]:
-    """PubTator/BioC identifiers as CURIEs: 'D009101' -> 'MESH:D009101', 'OMIM:254500' unchanged."""
-    out = []
+#: Prefix spellings of PubTator, BioC and BioRED files that differ from ours (case aside).
+PREFIX_ALIASES = {"MSH": "MESH", "MIM": "OMIM", "NCBI GENE": "NCBIGene", "GENE": "NCBIGene", "ENTREZ": "NCBIGene",
+                  "UNIPROT": "UniProtKB", "CHEMBL": "CHEMBL.COMPOUND", "ORDO": "ORPHANET", "UMLS_CUI": "UMLS"}
+#: A local identifier: letters, digits and the punctuation CURIEs use; never empty, never spaces.
+_LOCAL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:\-]*")
+#: Bare identifiers as PubTator writes them, by the annotation kinds they may belong to.
+_BARE_MESH = re.compile(r"[CD]\d{6,9}")
+_BARE_DRUGBANK = re.compile(r"DB\d{5}")
+_GENE_TYPES = frozenset({"gene", "geneorgeneproduct", "protein"})
+
+
+@cache
+def _known_prefixes() -> dict[str, str]:
+    """Our prefixes (``ontology/prefixes.json``) by their upper-case spelling, plus the aliases above."""
+    prefixes = {prefix.upper(): prefix for prefix in converter().prefix_map}
+    for alias, prefix in PREFIX_ALIASES.items():
+        if prefix.upper() in prefixes:
+            prefixes.setdefault(alias, prefixes[prefix.upper()])
+    return prefixes
+
+
+def annotation_curie(identifier: str, annotation_type: str = "") -> str | None:
+    """A PubTator/BioC identifier as one of our CURIEs, or None when it is malformed or unknown.
+
+    'D009101' -> 'MESH:D009101', 'MESH:D009101' and 'msh:D009101' alike; 'DB06273' -> 'DrugBank:DB06273';
+    '3569' -> 'NCBIGene:3569' for gene annotations only (a number is a taxon in a species annotation);
+    'NCBIGene:' (no local part), 'FOO:1' (unknown prefix) or 'a b' -> None.
+    """
+    identifier = identifier.strip()
+    if _BARE_MESH.fullmatch(identifier):
+        identifier = "MESH:" + identifier
+    elif _BARE_DRUGBANK.fullmatch(identifier):
+        identifier = "DrugBank:" + identifier
+    elif identifier.isdigit() and annotation_type.lower().replace(" ", "") in _GENE_TYPES:
+        identifier = "NCBIGene:" + identifier
+    raw_prefix, colon, local = identifier.partition(":")
+    prefix = _known_prefixes().get(raw_prefix.strip().upper()) if colon else None
+    local = local.strip()
+    if prefix is None or not _LOCAL_ID.fullmatch(local):
+        return None
+    if local.upper().startswith(prefix.upper() + ":"):
+        local = local[len(prefix) + 1 :]  # 'CHEBI:CHEBI:15365', as some BioC files write it
+    curie = f"{prefix}:{local}"
+    iri = converter().expand(curie)
+    if iri is None:
+        return None
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return None
+    return curie
+
+
+def annotation_curies(identifiers: Iterable[str], annotation_type: str = "") -> list[str]:
+    """The usable identifiers of one annotation as CURIEs, in order, without repeats."""
+    out: list[str] = []
     for identifier in identifiers:
-        identifier = identifier.strip()
-        if not identifier or identifier == "-":
-            continue
-        if ":" in identifier:
-            prefix, local = identifier.split(":", 1)
-            out.append(f"{prefix.upper()}:{local}")
-        elif re.fullmatch(r"[CD]\d{6,9}", identifier):
-            out.append(f"MESH:{identifier}")
-        elif identifier.isdigit():
-            out.append(f"NCBIGene:{identifier}")
+        curie = annotation_curie(identifier, annotation_type)
+        if curie is not None and curie not in out:
+            out.append(curie)
     return out

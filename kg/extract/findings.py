@@ -5,33 +5,41 @@ The extractor reads a document the way a curator skims an abstract:
 1. the *main interventions* are the drugs (or drug classes) the title is about, else the drug named
    most often; the *focus diseases* are the diseases of the title and of phrases naming the study
    population ("patients with X"), else the disease named most often;
-2. every sentence of the title and abstract is searched for outcome cues (``cues.toml``); a negated cue
-   ("did not improve") takes its span first, so it is never read as its positive;
+2. every sentence of the title and abstract is read by the outcome model (``outcome_model.py``, learned
+   from clinician-labelled trial results and the development gold): it states zero, one or several
+   outcomes, each with a probability; when a sentence states conflicting outcomes, each clause is read
+   on its own so that "improved A but not B" gives each disease its own outcome;
 3. the sentence's interventions are the drugs it names, less comparators ("versus placebo") and, when a
    main intervention is among them, less the co-therapies; a sentence naming no drug but speaking of
-   "the treatment", "the group" or "the combination" is about the main interventions;
+   "the treatment", "the group" or "the combination" is about the main interventions; its comparator is
+   the drug or control arm (placebo, usual care) named after "versus", "compared with", "than" in the
+   sentence, else in the document;
 4. the sentence's diseases are those it names (an ancestor of a focus disease, such as "lupus" for
    SLE, is read as the focus disease) — except for safety cues, whose diseases are adverse events, so
    the finding is about the focus disease; a sentence naming none is about the focus diseases;
-5. with several outcome cues and several diseases, each disease takes the cue nearest to it.
+5. with several outcomes and several diseases, each disease takes the outcome of its clause (the nearest).
 """
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
+from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from kg.model import Document, EntityKind, Evidence, Finding, Mention, Outcome, Term
-from kg.text.sentences import Sentence, split
+from kg.extract.outcome_features import featurize, load_lexicon
+from kg.extract.outcome_model import OutcomeModel, default_model
+from kg.model import Document, EntityKind, Evidence, Finding, Mention, Outcome, Section, Term
+from kg.text.sentences import Sentence, split, split_within
+from kg.text.spans import InnermostSpan
 from kg.vocabulary import Vocabulary
 
 INTERVENTION_KINDS = (EntityKind.DRUG, EntityKind.DRUG_CLASS)
+COMPARATOR_KINDS = (*INTERVENTION_KINDS, EntityKind.CONTROL)
 BODY_SECTIONS = ("title", "abstract")
 _CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:but|whereas|while|although|however)\s+", re.IGNORECASE)
 
@@ -40,17 +48,13 @@ _CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:but|whereas|while|although|however)\s+
 class Cues:
     """The compiled patterns of ``cues.toml``."""
 
-    outcomes: tuple[tuple[Outcome, tuple[re.Pattern[str], ...]], ...]
-    hedges: tuple[re.Pattern[str], ...]
     comparator_before: re.Pattern[str]
     combination_before: re.Pattern[str]
     refers_to_treatment: re.Pattern[str]
     population: re.Pattern[str]
     trial_name: re.Pattern[str]
-    method: re.Pattern[str]
     result: re.Pattern[str]
     conflicting: tuple[frozenset[Outcome], ...]
-    confidence: dict[str, float]
     study_order: tuple[str, ...]
     sentence_level_studies: frozenset[str]
     studies: dict[str, tuple[re.Pattern[str], ...]]
@@ -74,17 +78,13 @@ def load_cues(path: Path | None = None) -> Cues:
     roles = data["roles"]
     study = data["study"]
     return Cues(
-        outcomes=tuple((Outcome(name), _any_of(data["outcome"][name])) for name in data["outcome_order"]),
-        hedges=_any_of(data["hedge"]["patterns"]),
         comparator_before=re.compile(roles["comparator_before"], re.IGNORECASE),
         combination_before=re.compile(roles["combination_before"], re.IGNORECASE),
         refers_to_treatment=re.compile(roles["refers_to_treatment"], re.IGNORECASE),
         population=re.compile(roles["population"], re.IGNORECASE),
         trial_name=re.compile(roles["trial_name"]),
-        method=re.compile(data["sentence"]["method"], re.IGNORECASE),
         result=re.compile(data["sentence"]["result"], re.IGNORECASE),
         conflicting=tuple(frozenset(map(Outcome, group)) for group in data["sentence"]["conflicting"]),
-        confidence=dict(data["confidence"]),
         study_order=tuple(study["study_order"]),
         sentence_level_studies=frozenset(study["sentence_level"]),
         studies={name: _any_of(p) for name, p in study["patterns"].items()},
@@ -94,61 +94,101 @@ def load_cues(path: Path | None = None) -> Cues:
 
 @dataclass(frozen=True, slots=True)
 class OutcomeCue:
+    """An outcome the model reads in a sentence, over the span (offsets in the sentence) that states it:
+    the whole sentence, or the clause when clauses state different outcomes."""
+
     outcome: Outcome
-    start: int  # offsets in the sentence
+    start: int
     end: int
+    probability: float = 1.0
 
 
-def outcome_cues(sentence: str, cues: Cues) -> list[OutcomeCue]:
-    """Outcome cues of a sentence, earlier outcomes taking their spans first."""
-    taken: list[tuple[int, int]] = []
-    found = []
-    method_like = bool(cues.method.search(sentence)) and not cues.result.search(sentence)
-    for outcome, patterns in cues.outcomes:
-        if method_like and outcome in (Outcome.EFFICACY, Outcome.WELL_TOLERATED):
-            continue
-        for pattern in patterns:
-            for match in pattern.finditer(sentence):
-                if any(match.start() < e and s < match.end() for s, e in taken):
-                    continue
-                taken.append((match.start(), match.end()))
-                found.append(OutcomeCue(outcome, match.start(), match.end()))
-    if any(c.outcome is Outcome.APPROVED for c in found):  # "efficacy with drug registration": approval says it
-        found = [c for c in found if c.outcome is not Outcome.EFFICACY]
-    return sorted(found, key=lambda c: c.start)
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A body sentence, the mentions inside it, and its features for the outcome model."""
+
+    sentence: Sentence
+    mentions: tuple[Mention, ...]
+    context: tuple[str, ...]
+    features: tuple[str, ...]
+
+
+_MASK_KIND = {
+    EntityKind.DRUG: "drug", EntityKind.DRUG_CLASS: "drug", EntityKind.DISEASE: "disease",
+    EntityKind.PHENOTYPE: "disease", EntityKind.CYTOKINE: "gene", EntityKind.RECEPTOR: "gene",
+    EntityKind.PROTEIN: "gene",
+}
+
+
+def mention_spans(mentions: Iterable[Mention], offset: int) -> list[tuple[int, int, str]]:
+    """Mentions as (start, end, kind) spans relative to ``offset``, the form the featurizer masks (a
+    control arm such as "placebo" is no entity to hide: its word is how a comparison is written)."""
+    return [(m.start - offset, m.end - offset, _MASK_KIND[m.term.kind]) for m in mentions if m.term.kind in _MASK_KIND]
 
 
 def body_sentences(document: Document) -> list[Sentence]:
-    """Sentences of the title and abstract (the whole text when the reader found no such sections)."""
-    sentences = list(split(document.text))
-    regions = [s for s in document.sections if s.name.split(":")[0] in BODY_SECTIONS]
-    if not regions:
-        return sentences
-    return [s for s in sentences if any(s.start < r.end and r.start < s.end for r in regions)]
+    """Sentences of the title and abstract, none crossing their edges (the whole text when the reader
+    found no such sections)."""
+    regions = [(s.start, s.end) for s in document.sections if s.name.split(":")[0] in BODY_SECTIONS]
+    return list(split_within(document.text, regions) if regions else split(document.text))
 
 
 class FindingExtractor:
     """Extracts findings from a document whose mentions are known."""
 
-    def __init__(self, vocabulary: Vocabulary, cues: Cues | None = None) -> None:
+    def __init__(self, vocabulary: Vocabulary, cues: Cues | None = None, model: OutcomeModel | None = None) -> None:
         self.vocabulary = vocabulary
         self.cues = cues or load_cues()
+        self.model = model or default_model()
+        self.lexicon = load_lexicon()
+        self._hedge = dict(self.lexicon.groups)["hedge"]
+        self._adverse = dict(self.lexicon.groups)["adverse_events"]
 
     def extract(self, document: Document, mentions: Sequence[Mention]) -> list[Finding]:
-        sentences = body_sentences(document)
-        if not sentences:
+        candidates = list(self.candidates(document, mentions))
+        if not candidates:
             return []
-        body = [m for m in mentions if any(s.start <= m.start < s.end for s in sentences)]
-        title = [m for m in body if _in_section(document, m, "title")]
+        body = [m for c in candidates for m in c.mentions]
+        sections = section_index(document)
+        title = [m for m in body if _section_name(sections.at(m.start)) == "title"]
         main = self._main_interventions(document.text, title, body)
         focus = self._focus_diseases(document.text, title, body)
+        sentences = [c.sentence for c in candidates]
         study = self._document_study(document, sentences)
         designs = self._designs(" ".join(s.text for s in sentences), document.publication_types)
+        comparator = self._comparator(document.text, body)
         findings = []
-        for sentence in sentences:
-            inside = [m for m in body if sentence.start <= m.start and m.end <= sentence.end]
-            findings += self._sentence_findings(document, sentence, inside, main, focus, study, designs)
+        for candidate in candidates:
+            findings += self._sentence_findings(document, candidate, main, focus, study, designs, comparator)
         return findings
+
+    def candidates(self, document: Document, mentions: Sequence[Mention]) -> Iterator[Candidate]:
+        """Each body sentence with its mentions and its features for the outcome model (the same for
+        training and extraction). Linear in the document: mentions are walked once, in text order."""
+        sentences = body_sentences(document)
+        ordered = sorted(mentions, key=lambda m: m.start)
+        starts = [m.start for m in ordered]
+        sections = section_index(document)
+        for sentence in sentences:
+            lo = bisect_left(starts, sentence.start)
+            hi = bisect_left(starts, sentence.end)
+            inside = tuple(m for m in ordered[lo:hi] if m.end <= sentence.end)
+            title = ("title",) if _section_name(sections.at(sentence.start)) == "title" else ()
+            context = title + self.entity_context(sentence.text, inside)
+            features = featurize(sentence.text, mention_spans(inside, sentence.start), context, self.lexicon)
+            yield Candidate(sentence, inside, context, features)
+
+    def entity_context(self, text: str, inside: Iterable[Mention]) -> tuple[str, ...]:
+        """Whether a sentence names a drug, or else refers to "the treatment", and whether it names a disease."""
+        kinds = {m.term.kind for m in inside}
+        context = []
+        if kinds & set(INTERVENTION_KINDS):
+            context.append("drug_named")
+        elif self.cues.refers_to_treatment.search(text):
+            context.append("treatment_referred")
+        if EntityKind.DISEASE in kinds:
+            context.append("disease_named")
+        return tuple(context)
 
     # ------------------------------------------------------------ document level
 
@@ -183,17 +223,44 @@ class FindingExtractor:
         return [next(m.term for m in diseases if m.term.curie == top)]
 
     def _document_study(self, document: Document, sentences: list[Sentence]) -> str | None:
+        """The design of the document's own study. A review (its publication type, or its title or first
+        sentences say so) is a review whatever trials it summarises; else the first design of
+        ``study_order`` the text names."""
+        opening = " ".join([*document.publication_types, *(s.text for s in sentences[:3])])
+        if any(p.search(opening) for p in self.cues.studies["review"]):
+            return "review"
         text = " ".join(s.text for s in sentences) + " " + " ".join(document.publication_types)
+        return self._named_study(text, sentence_level=False)
+
+    def _named_study(self, text: str, *, sentence_level: bool) -> str | None:
+        """The first design of ``study_order`` that ``text`` names (animal and in vitro designs only when
+        ``sentence_level``: a sentence about mice reports a murine study, a document naming mice may not)."""
         for name in self.cues.study_order:
-            if name in self.cues.sentence_level_studies:
+            if not sentence_level and name in self.cues.sentence_level_studies:
                 continue
             if any(p.search(text) for p in self.cues.studies[name]):
                 return name
         return None
 
+    def _finding_study(self, sentence: Sentence, document_study: str | None) -> str | None:
+        """A finding's study: the animal or in vitro study its sentence describes; in a review, the review;
+        else the design its sentence names ("in a phase 2 trial"), else the document's."""
+        named = self._named_study(sentence.text, sentence_level=True)
+        if named in self.cues.sentence_level_studies or document_study == "review":
+            return named if named in self.cues.sentence_level_studies else document_study
+        return named or document_study
+
     def _designs(self, text: str, publication_types: Iterable[str]) -> tuple[str, ...]:
         text = text + " " + " ".join(publication_types)
         return tuple(name for name, patterns in self.cues.designs.items() if any(p.search(text) for p in patterns))
+
+    def _comparator(self, text: str, mentions: Iterable[Mention]) -> Term | None:
+        """The first drug or control arm (placebo, usual care) named as a comparator ("versus placebo")."""
+        return next(
+            (m.term for m in mentions
+             if m.term.kind in COMPARATOR_KINDS and self._role(text, m) == "comparator"),
+            None,
+        )
 
     def _role(self, text: str, mention: Mention) -> str:
         before = _clause_before(text, mention.start)
@@ -210,44 +277,35 @@ class FindingExtractor:
     def _sentence_findings(
         self,
         document: Document,
-        sentence: Sentence,
-        inside: list[Mention],
+        candidate: Candidate,
         main: list[Term],
         focus: list[Term],
         study: str | None,
         designs: tuple[str, ...],
+        document_comparator: Term | None = None,
     ) -> list[Finding]:
-        cues = outcome_cues(sentence.text, self.cues)
+        sentence, inside = candidate.sentence, list(candidate.mentions)
+        cues = self.outcome_cues(candidate)
         if not cues:
             return []
-        hedged = any(p.search(sentence.text) for p in self.cues.hedges)
-        sentence_study = next(
-            (
-                name
-                for name in self.cues.study_order
-                if name in self.cues.sentence_level_studies
-                and any(p.search(sentence.text) for p in self.cues.studies[name])
-            ),
-            study,
-        )
+        sentence_study = self._finding_study(sentence, study)
         trials = [(sentence.start + t.start(), sentence.start + t.end()) for t in self.cues.trial_name.finditer(sentence.text)]
-        disease_mentions = [
+        focus_ids = {t.curie for t in focus}
+        disease_mentions = [  # a trial's name, or an adverse event the study is not about, is no condition
             m for m in inside
             if m.term.kind is EntityKind.DISEASE and not any(s <= m.start < e for s, e in trials)
+            and (m.term.curie in focus_ids or not self._adverse.search(m.text))
         ]
         clauses = _clauses(sentence)
+        comparator = self._comparator(document.text, inside) or document_comparator
         findings = []
         for cue in cues:
+            hedged = bool(self._hedge.search(sentence.text, cue.start, cue.end))  # in the span that states it
             clause = next(c for c in clauses if c[0] <= sentence.start + cue.start < c[1])
             in_clause = [m for m in inside if clause[0] <= m.start < clause[1]]
             interventions, combination = self._sentence_interventions(document.text, sentence, in_clause, main, cue)
             if not interventions:
                 interventions, combination = self._sentence_interventions(document.text, sentence, inside, main, cue)
-            comparator = next(
-                (m.term for m in inside
-                 if m.term.kind in INTERVENTION_KINDS and self._role(document.text, m) == "comparator"),
-                None,
-            )
             for disease, named in self._diseases_for(cue, cues, sentence, disease_mentions, focus):
                 for intervention, drug_named in interventions:
                     if intervention.curie == disease.curie:
@@ -256,7 +314,7 @@ class FindingExtractor:
                         name for name, on in (("drug_named", drug_named), ("disease_named", named), ("hedged", hedged))
                         if on
                     )
-                    confidence = calibrated_confidence(cue.outcome, signals, self.cues.confidence)
+                    confidence = self.model.calibration.confidence(cue.probability, signals)
                     evidence = Evidence(sentence.text, sentence.start, sentence.end, confidence)
                     findings.append(
                         Finding(
@@ -265,6 +323,37 @@ class FindingExtractor:
                         )
                     )
         return findings
+
+    def outcome_cues(self, candidate: Candidate) -> list[OutcomeCue]:
+        """The outcomes the model reads in a sentence. Conflicting outcomes ("improved A but did not
+        improve B") are placed on the clauses that state them, when clauses can be told apart."""
+        sentence = candidate.sentence
+        found = self._read_outcomes(candidate.features)
+        whole = [OutcomeCue(o, 0, len(sentence.text), p) for o, p in found]
+        outcomes = {o for o, _ in found}
+        if not any(len(outcomes & group) > 1 for group in self.cues.conflicting):
+            return whole
+        clauses = _clauses(sentence)
+        if len(clauses) < 2:
+            return whole
+        placed: list[OutcomeCue] = []
+        for start, end in clauses:
+            a, b = start - sentence.start, min(end, sentence.end) - sentence.start
+            inside = [m for m in candidate.mentions if start <= m.start < end]
+            features = featurize(sentence.text[a:b], mention_spans(inside, start), candidate.context, self.lexicon)
+            placed += [OutcomeCue(o, a, b, p) for o, p in self._read_outcomes(features) if o in outcomes]
+        placed_outcomes = {c.outcome for c in placed}
+        placed += [c for c in whole if c.outcome not in placed_outcomes]
+        return sorted(placed, key=lambda c: (c.start, c.outcome.value))
+
+    def _read_outcomes(self, features: Sequence[str]) -> list[tuple[Outcome, float]]:
+        """The model's outcomes, and those the lexicon's rules read (``outcome_lexicon.toml [rules]``)."""
+        found = dict(self.model.outcomes(features))
+        for rule in self.lexicon.rules:
+            outcome = Outcome(rule.outcome)
+            if rule.applies(features) and outcome not in found:
+                found[outcome] = rule.probability
+        return sorted(found.items(), key=lambda op: -op[1])
 
     def _sentence_interventions(
         self, text: str, sentence: Sentence, inside: list[Mention], main: list[Term], cue: OutcomeCue
@@ -321,10 +410,15 @@ class FindingExtractor:
         return narrower[0] if len(narrower) == 1 else disease
 
 
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets (in ``text``) of its clauses, split at ';' and at 'but', 'whereas', 'although'..."""
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
+    return list(zip(cuts, cuts[1:], strict=False))
+
+
 def _clauses(sentence: Sentence) -> list[tuple[int, int]]:
-    """Offsets (in the document) of the clauses of a sentence, split at ';' and at 'but', 'whereas'..."""
-    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(sentence.text)), len(sentence.text) + 1]
-    return [(sentence.start + a, sentence.start + b) for a, b in zip(cuts, cuts[1:], strict=False)]
+    """Offsets (in the document) of the clauses of a sentence."""
+    return [(sentence.start + a, sentence.start + b) for a, b in clause_spans(sentence.text)]
 
 
 def _clause_before(text: str, offset: int, width: int = 60) -> str:
@@ -342,17 +436,13 @@ def _nearest(cues: list[OutcomeCue], start: int, end: int) -> OutcomeCue:
     return min(cues, key=distance)
 
 
-def calibrated_confidence(outcome: Outcome, signals: Iterable[str], weights: dict[str, float]) -> float:
-    """A logistic model over the outcome and the signals; the weights (cues.toml [confidence]) are fitted on
-    the development gold by benchmarks/calibrate.py, so a confidence of 0.8 means about 8 in 10 are right."""
-    score = weights["intercept"] + weights.get(f"outcome_{outcome.value}", 0.0)
-    score += sum(weights.get(name, 0.0) for name in signals)
-    return round(1.0 / (1.0 + math.exp(-score)), 2)
+def section_index(document: Document) -> InnermostSpan[Section]:
+    """The document's sections, for "which section holds this offset?" in O(log n)."""
+    return InnermostSpan(document.sections, lambda s: s.start, lambda s: s.end)
 
 
-def _in_section(document: Document, mention: Mention, name: str) -> bool:
-    section = document.section_at(mention.start)
-    return section is not None and section.name.split(":")[0] == name
+def _section_name(section: Section | None) -> str | None:
+    return section.name.split(":")[0] if section is not None else None
 
 
 def _unique(terms: Iterable[Term]) -> list[Term]:

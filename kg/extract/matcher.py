@@ -1,23 +1,25 @@
 """Dictionary matching over normalized tokens with an Aho–Corasick automaton.
 
-Each synonym of the vocabulary becomes a key of space-separated folded tokens (``kg.text.normalize``);
-the text is folded the same way, so a hit is always a whole run of tokens and maps back to character
-offsets of the original text. Short or acronym-like synonyms are guarded (see :func:`guard`).
+Each synonym of the vocabulary becomes a key of folded tokens (``kg.text.normalize``); the text is
+folded the same way and the automaton runs over token numbers, so a hit is always a whole run of tokens
+and maps back to character offsets of the original text. Short or acronym-like synonyms are guarded (see
+:func:`guard`). The built matcher is cached as a pickle in the user's cache folder (:meth:`Matcher.cached`).
 """
 
 from __future__ import annotations
 
-import json
 import os
+import pickle
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import ahocorasick
 
 from kg import resources
 from kg.model import EntityKind, Mention, Term
 from kg.text.normalize import Token, key, tokens
+from kg.text.spans import TakenSpans
 from kg.vocabulary import Synonym, Vocabulary
 
 #: Preference between terms matched on the same span (higher wins).
@@ -29,6 +31,7 @@ KIND_PRIORITY = {
     EntityKind.PHENOTYPE: 3,  # curated symptoms win over a disease synonym of the same span
     EntityKind.DISEASE: 2,
     EntityKind.PROTEIN: 1,
+    EntityKind.CONTROL: 1,
 }
 
 #: Words too general to be a mention of a term on their own ("diseases" is not DOID:4 in any useful sense).
@@ -37,8 +40,7 @@ GENERIC = frozenset({"disease", "disorder", "syndrome", "condition", "illness", 
 _ACRONYM = re.compile(r"^(?=(?:.*[A-Z]){2})[A-Za-z0-9\-]{2,7}$")  # "SLE", "MRA", "IL-6R", "CD126"
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """One way a term may be matched: its rank, and the exact letters required when case matters."""
 
     curie: str
@@ -80,12 +82,21 @@ def disease_variants(vocabulary: Vocabulary, taken: dict[str, dict[str, Entry]])
                 yield folded, Entry(synonym.curie, 1, None)
 
 
+#: Class-phrase shapes the corpus guideline counts as well ("anti-TNF" names the TNF inhibitors; "any
+#: IL-6/IL-6R/gp130 blockade phrase" is the IL-6 inhibitor class), beside the templates of cues.toml.
+CLASS_TEMPLATES = (
+    "anti-{}", "anti-{} antibody", "anti-{} monoclonal antibody", "anti-{} mAb", "anti-{} biologics",
+    "{} blocking therapy", "{}-blocking agent", "{} inhibitory therapy", "{}-neutralizing antibody",
+    "{} receptor antagonist", "{} receptor blockade", "{} receptor inhibition", "{} receptor inhibitor",
+)
+
+
 def class_phrases(vocabulary: Vocabulary) -> Iterator[tuple[str, Entry]]:
-    """Keys for phrases such as "IL-6 receptor inhibitor": the templates of cues.toml over the synonyms
-    of each gene product that defines a drug class."""
+    """Keys for phrases such as "IL-6 receptor inhibitor": the templates of cues.toml and
+    :data:`CLASS_TEMPLATES` over the synonyms of each gene product that defines a drug class."""
     from kg.extract.findings import cue_data
 
-    templates = cue_data()["drug_class"]["templates"]
+    templates = list(dict.fromkeys([*cue_data()["drug_class"]["templates"], *CLASS_TEMPLATES]))
     by_gene: dict[str, list[str]] = {}
     for synonym in vocabulary.synonyms:
         if synonym.rank >= 2 and len(key(synonym.text).replace(" ", "")) >= 3:
@@ -100,95 +111,126 @@ def class_phrases(vocabulary: Vocabulary) -> Iterator[tuple[str, Entry]]:
 
 
 class Matcher:
-    """Finds vocabulary terms in text."""
+    """Finds vocabulary terms in text.
+
+    The automaton runs over token numbers, not characters: each folded token of the vocabulary has a
+    number (from 1; a text token the vocabulary lacks is 0 and matches nothing), each key is the sequence
+    of its tokens' numbers, and its value is an index into ``_values``: ``(number of tokens, entries)``
+    with each :class:`Entry` kept as a plain ``(curie, rank, exact)`` tuple.
+    A hit is therefore always a whole run of tokens, and the automaton is small enough that the cached
+    matcher loads in a fraction of a second (:meth:`cached`).
+    """
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        entries: dict[str, dict[str, Entry]] = {}
-        for synonym in vocabulary.synonyms:
-            term = vocabulary.terms[synonym.curie]
-            entry = guard(synonym, term.kind)
-            if entry is None:
-                continue
-            slot = entries.setdefault(" " + key(synonym.text) + " ", {})
-            old = slot.get(entry.curie)
-            if old is None or (old.rank, old.exact is None) < (entry.rank, entry.exact is None):
-                slot[entry.curie] = entry
-        for folded, entry in disease_variants(vocabulary, entries):
-            entries.setdefault(folded, {})[entry.curie] = entry
-        for folded, entry in class_phrases(vocabulary):
-            entries.setdefault(folded, {}).setdefault(entry.curie, entry)
-        self._automaton = ahocorasick.Automaton()
-        for folded, by_curie in entries.items():
-            self._automaton.add_word(folded, (len(folded) - 2, tuple(by_curie.values())))
+        self._token_ids: dict[str, int] = {}
+        self._values: list[tuple[int, tuple[tuple[str, int, str | None], ...]]] = []
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS, ahocorasick.KEY_SEQUENCE)
+        for words, entries in _entries(vocabulary).items():
+            ids = tuple(self._token_ids.setdefault(word, len(self._token_ids) + 1) for word in words)
+            self._automaton.add_word(ids, len(self._values))
+            self._values.append((len(ids), tuple((e.curie, e.rank, e.exact) for e in entries)))
         self._automaton.make_automaton()
 
     @classmethod
     def cached(cls, vocabulary: Vocabulary, key: str) -> Matcher:
-        """A matcher whose automaton is saved on disk under ``key`` (building it takes seconds)."""
-        path = resources.cache_dir("matcher") / f"{key}.automaton"
-        matcher = cls.__new__(cls)
-        matcher.vocabulary = vocabulary
+        """A matcher saved on disk (a pickle in the user's cache folder) under ``key``, which must name
+        the vocabulary files and the code that decide its content: building takes seconds, loading a
+        tenth of one. A missing, stale or unreadable file is rebuilt and replaced atomically."""
+        path = resources.cache_dir("matcher") / f"{key}.pickle"
         try:
-            matcher._automaton = ahocorasick.load(str(path), _decode)
-            return matcher
-        except (OSError, ValueError, TypeError, KeyError):
+            with path.open("rb") as handle:
+                state = pickle.load(handle)
+            return cls._from_state(vocabulary, state)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError):
             pass
         matcher = cls(vocabulary)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            matcher._automaton.save(str(tmp), _encode)
+            with tmp.open("wb") as handle:
+                pickle.dump(matcher._state(), handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, path)
         except OSError:
-            pass
+            pass  # a read-only cache folder: no cache, just slower start-ups
         return matcher
 
-    def candidates(self, text: str, toks: list[Token] | None = None) -> Iterable[Mention]:
-        """Every dictionary hit, overlapping ones included."""
+    def _state(self) -> dict:
+        return {"format": CACHE_FORMAT, "token_ids": self._token_ids, "values": self._values,
+                "automaton": self._automaton}  # fmt: skip
+
+    @classmethod
+    def _from_state(cls, vocabulary: Vocabulary, state: dict) -> Matcher:
+        automaton = state["automaton"]
+        if state["format"] != CACHE_FORMAT or not isinstance(automaton, ahocorasick.Automaton):
+            raise ValueError("not a matcher of this version")
+        if automaton.kind != ahocorasick.AHOCORASICK:
+            raise ValueError("the cached automaton is not finished")
+        matcher = cls.__new__(cls)
+        matcher.vocabulary = vocabulary
+        matcher._token_ids = state["token_ids"]
+        matcher._values = state["values"]
+        matcher._automaton = automaton
+        return matcher
+
+    def _ids(self, toks: list[Token]) -> tuple[int, ...]:
+        get = self._token_ids.get
+        return tuple(get(t.norm, 0) for t in toks)
+
+    def candidates(self, text: str, toks: list[Token] | None = None) -> Iterator[Mention]:
+        """Every dictionary hit, overlapping ones included: by end token, the longest first."""
         toks = tokens(text) if toks is None else toks
-        folded = " " + " ".join(t.norm for t in toks) + " "
-        # position in `folded` of the first character of each token
-        starts, pos = {}, 1
-        for i, tok in enumerate(toks):
-            starts[pos] = i
-            pos += len(tok.norm) + 1
-        for end_index, (length, entries) in self._automaton.iter(folded):
-            first = starts.get(end_index - length)
-            if first is None:
-                continue
-            last = first + folded.count(" ", end_index - length, end_index)
-            start, end = toks[first].start, toks[last].end
+        if not toks:
+            return
+        for last, index in self._automaton.iter(self._ids(toks)):
+            length, entries = self._values[index]
+            start, end = toks[last + 1 - length].start, toks[last].end
             surface = text[start:end]
             letters = surface.replace("-", "").replace("‐", "")
-            for entry in entries:
-                if entry.exact is not None and letters != entry.exact and not (
-                    any(c.isdigit() for c in entry.exact) and letters.lower() == entry.exact.lower()
+            for curie, rank, exact in entries:
+                if exact is not None and letters != exact and not (
+                    any(c.isdigit() for c in exact) and letters.lower() == exact.lower()
                 ):
                     continue
-                yield Mention(self.vocabulary.terms[entry.curie], start, end, surface, f"dictionary:{entry.rank}")
+                yield Mention(self.vocabulary.terms[curie], start, end, surface, f"dictionary:{rank}")
 
     def lookup(self, phrase: str) -> Term | None:
         """The best term whose synonym is exactly ``phrase`` (spelling-insensitively), or None."""
-        found = self._automaton.get(" " + key(phrase) + " ", None)
-        if not found:
+        ids = self._ids(tokens(phrase))
+        index = self._automaton.get(ids, None) if ids and 0 not in ids else None
+        if index is None:
             return None
-        best = max(found[1], key=lambda e: (e.rank, KIND_PRIORITY[self.vocabulary.terms[e.curie].kind], e.curie))
-        return self.vocabulary.terms[best.curie]
+        terms = self.vocabulary.terms
+        curie, _, _ = max(self._values[index][1], key=lambda e: (e[1], KIND_PRIORITY[terms[e[0]].kind], e[0]))
+        return self.vocabulary.terms[curie]
 
     def find(self, text: str, toks: list[Token] | None = None) -> list[Mention]:
         """Non-overlapping mentions: longest first, then the most trusted synonym, then the kind priority."""
         return select_longest(self.candidates(text, toks))
 
 
-def _encode(value: tuple[int, tuple[Entry, ...]]) -> bytes:
-    length, entries = value
-    return json.dumps([length, [[e.curie, e.rank, e.exact] for e in entries]]).encode()
+#: Version of the pickled matcher's layout; a cache file of another version is rebuilt.
+CACHE_FORMAT = 2
 
 
-def _decode(data: bytes) -> tuple[int, tuple[Entry, ...]]:
-    length, entries = json.loads(data)
-    return length, tuple(Entry(*e) for e in entries)
+def _entries(vocabulary: Vocabulary) -> dict[tuple[str, ...], tuple[Entry, ...]]:
+    """Every dictionary key (its folded tokens) and the ways it may name terms, one entry per term."""
+    entries: dict[str, dict[str, Entry]] = {}
+    for synonym in vocabulary.synonyms:
+        term = vocabulary.terms[synonym.curie]
+        entry = guard(synonym, term.kind)
+        if entry is None:
+            continue
+        slot = entries.setdefault(" " + key(synonym.text) + " ", {})
+        old = slot.get(entry.curie)
+        if old is None or (old.rank, old.exact is None) < (entry.rank, entry.exact is None):
+            slot[entry.curie] = entry
+    for folded, entry in disease_variants(vocabulary, entries):
+        entries.setdefault(folded, {})[entry.curie] = entry
+    for folded, entry in class_phrases(vocabulary):
+        entries.setdefault(folded, {}).setdefault(entry.curie, entry)
+    return {tuple(folded.split()): tuple(by_curie.values()) for folded, by_curie in entries.items()
+            if folded.strip()}  # fmt: skip
 
 
 def rank_of(mention: Mention) -> int:
@@ -197,16 +239,17 @@ def rank_of(mention: Mention) -> int:
 
 
 def select_longest(candidates: Iterable[Mention]) -> list[Mention]:
-    """Greedy choice of non-overlapping mentions, sorted by start offset."""
+    """Greedy choice of non-overlapping mentions, sorted by start offset: longest first, then the most
+    trusted, then the kind priority. O(n log n): each overlap test is one bisection (:class:`TakenSpans`)."""
     ordered = sorted(
         candidates,
         key=lambda m: (-(m.end - m.start), -rank_of(m), -KIND_PRIORITY[m.term.kind], m.start, m.term.curie),
     )
     taken: list[Mention] = []
-    used: list[tuple[int, int]] = []
+    used = TakenSpans()
     for mention in ordered:
-        if any(mention.start < e and s < mention.end for s, e in used):
+        if used.overlaps(mention.start, mention.end):
             continue
         taken.append(mention)
-        used.append((mention.start, mention.end))
+        used.add(mention.start, mention.end)
     return sorted(taken, key=lambda m: (m.start, m.end))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
+import curies
 import pyoxigraph as ox
 
 from kg import resources
@@ -76,7 +77,7 @@ PREFIXES = {
     "drugbank": "http://identifiers.org/drugbank/", "mesh": "http://id.nlm.nih.gov/mesh/",
     "pubmed": "https://pubmed.ncbi.nlm.nih.gov/", "doi": "https://doi.org/",
     "oboInOwl": "http://www.geneontology.org/formats/oboInOwl#",
-    **{part: f"{KGR_IRI}{part}/" for part in ("finding", "annotation", "association", "author", "graph", "document", "work")},
+    **{part: f"{KGR_IRI}{part}/" for part in ("finding", "annotation", "association", "author", "graph", "document", "work", "text")},
 }  # fmt: skip
 
 
@@ -109,3 +110,11 @@ def by_notation(kind: str) -> dict[str, ox.NamedNode]:
         for t in _ontology_triples()
         if t.subject in members and t.predicate == SKOS.notation
     }
+
+
+def iri_converter() -> curies.Converter:
+    """CURIE <-> IRI for output: the one prefix map, ``ontology/prefixes.json`` (bioregistry-preferred URI
+    prefixes; the committed vocabulary files are generated with the same map, so no IRI needs rewriting)."""
+    from kg.vocabulary import converter
+
+    return converter()

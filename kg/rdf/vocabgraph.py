@@ -46,7 +46,7 @@ def vocabulary_quads(curies: Iterable[str]) -> Iterator[ox.Quad]:
         if not isinstance(triple.subject, ox.BlankNode) and not isinstance(triple.object, ox.BlankNode):
             yield ox.Quad(triple.subject, triple.predicate, triple.object, VOCABULARY_GRAPH)
     seen: set[str] = set()
-    todo = [converter().expand(c) or c for c in curies]
+    todo = [converter().expand(c) or c for c in curies]  # the vocabulary's own IRIs, to look them up
     followed = set()
     while todo:
         iri = todo.pop()

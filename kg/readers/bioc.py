@@ -11,6 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from kg.errors import one_line
 from kg.model import Author, Document, Section, SourceAnnotation
 from kg.readers.common import clean_doi, clean_pmc, clean_pmid, label_sections, parse_date, split_identifiers
 
@@ -115,8 +116,8 @@ def _aligned(doc_id: str, ann: RawAnnotation, text: str, placed: list[_Placed]) 
             moved = _realign(text, start, ann.text)
             if moved is None:
                 log.warning(
-                    "%s: annotation %r at %d-%d does not match the text; dropped",
-                    doc_id,
+                    "document %s: annotation %r at %d-%d does not match the text; dropped",
+                    one_line(doc_id),
                     ann.text,
                     start,
                     end,
@@ -132,7 +133,11 @@ def _aligned(doc_id: str, ann: RawAnnotation, text: str, placed: list[_Placed]) 
         if shift is not None:
             kept.append((start + shift, end + shift))
     if len(kept) < len(spans):
-        log.warning("%s: discontinuous annotation %r does not match the text; dropped", doc_id, ann.text)
+        log.warning(
+            "document %s: discontinuous annotation %r does not match the text; dropped",
+            one_line(doc_id),
+            ann.text,
+        )
         return []
     return kept
 
@@ -159,8 +164,13 @@ def _annotations(
     return tuple(result)
 
 
+# BioC section types (BioC-PMC's section_type, passage types) for the parts that are not the article's own
+_SECTION_NAMES = {"ref": "references", "references": "references", "reference": "references"}
+
+
 def _kind(infons: dict[str, str]) -> str:
-    return (infons.get("section_type") or infons.get("type") or infons.get("section") or "").strip().lower()
+    kind = (infons.get("section_type") or infons.get("type") or infons.get("section") or "").strip().lower()
+    return _SECTION_NAMES.get(kind, kind)
 
 
 def _sections(text: str, placed: list[_Placed]) -> tuple[tuple[Section, ...], str | None]:

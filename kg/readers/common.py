@@ -1,7 +1,8 @@
 """Helpers shared by the readers: input limits, decoding, gzip, identifiers, dates, structured text.
 
 Decoding policy (``decode_text``): a UTF-8, UTF-16 or UTF-32 byte-order mark decides the encoding (the mark
-itself is not part of the text); without one the data must be UTF-8, except that data which is not UTF-8
+itself is not part of the text); UTF-16 without a mark is recognised by its NUL bytes at every other
+position; otherwise the data must be UTF-8, except that data which is not UTF-8
 but decodes cleanly as Windows-1252 and looks like text (no control characters) is read as Windows-1252,
 the usual encoding of legacy Western files. ``KG_INPUT_ENCODING`` forces an encoding for every input.
 """
@@ -9,13 +10,17 @@ the usual encoding of legacy Western files. ``KG_INPUT_ENCODING`` forces an enco
 from __future__ import annotations
 
 import codecs
+import logging
+import math
 import os
 import re
 import zlib
 from collections.abc import Iterable
 
-from kg.errors import InputError
-from kg.model import Section
+from kg.errors import InputError, SettingError, one_line
+from kg.model import Document, Section
+
+log = logging.getLogger("kg.readers")
 
 GZIP_MAGIC = b"\x1f\x8b"
 DEFAULT_MAX_INPUT_MB = 100.0
@@ -46,18 +51,33 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # ---------------------------------------------------------------- limits and raw bytes
 
 
-def max_input_bytes(source: str) -> tuple[int, float]:
-    """The input size limit in bytes and in MB, from ``KG_MAX_INPUT_MB`` (default 100)."""
-    raw = os.environ.get(MAX_INPUT_ENV, "").strip()
-    if not raw:
+def max_input_bytes(source: str = "") -> tuple[int, float]:
+    """The input size limit in bytes and in MB, from ``KG_MAX_INPUT_MB`` (default 100); a value that is not
+    a positive finite number raises SettingError naming the variable."""
+    raw = os.environ.get(MAX_INPUT_ENV, "")
+    if not raw.strip():
         return int(DEFAULT_MAX_INPUT_MB * 2**20), DEFAULT_MAX_INPUT_MB
     try:
-        limit = float(raw)
+        limit = float(raw.strip())
     except ValueError:
         limit = -1.0
-    if not limit > 0:
-        raise InputError(source, f"{MAX_INPUT_ENV} must be a positive number of MB, got {raw!r}")
-    return int(limit * 2**20), limit
+    if not (math.isfinite(limit) and limit > 0):
+        raise SettingError(
+            MAX_INPUT_ENV,
+            f"must be a positive number of MB (default {DEFAULT_MAX_INPUT_MB:g}), got {raw!r}",
+        )
+    return max(1, int(limit * 2**20)), limit
+
+
+def check_settings() -> None:
+    """Raise SettingError when a reader setting of the environment is unusable (call once before a run)."""
+    max_input_bytes()
+    forced = os.environ.get(ENCODING_ENV, "").strip()
+    if forced:
+        try:
+            codecs.lookup(forced)
+        except LookupError:
+            raise SettingError(ENCODING_ENV, f"unknown encoding {forced!r}") from None
 
 
 def _mb(size: int) -> str:
@@ -109,11 +129,12 @@ def gunzip(data: bytes, source: str, max_bytes: int | None = None) -> bytes:
 
 
 def check_binary(data: bytes, source: str) -> None:
-    """Raise InputError when ``data`` is not text (a known binary signature, or NUL bytes without a BOM)."""
+    """Raise InputError when ``data`` is not text (a known binary signature, or NUL bytes that are neither
+    after a BOM nor the pattern of UTF-16 without one)."""
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
             raise InputError(source, f"binary data ({what}; not text, XML or gzip)")
-    if any(data.startswith(bom) for bom, _ in _BOMS):
+    if has_bom(data) or utf16_without_bom(data):
         return
     if b"\x00" in data[:8192]:
         raise InputError(source, "binary data (not text, XML or gzip)")
@@ -125,6 +146,28 @@ def has_bom(data: bytes) -> str | None:
         if data.startswith(bom):
             return codec
     return None
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` for UTF-16 text without a byte-order mark, told by its NUL bytes: in
+    text of mostly Latin script every other byte is NUL (the odd ones in little-endian, the even ones in
+    big-endian) and the other half has none; None for anything else."""
+    head = data[:8192]
+    pairs = len(head) // 2
+    if pairs < 2 or b"\x00" not in head:
+        return None
+    even, odd = head[0 : 2 * pairs : 2], head[1 : 2 * pairs : 2]
+    even_nuls, odd_nuls = even.count(0), odd.count(0)
+    if odd_nuls >= 0.4 * pairs and even_nuls <= 0.02 * pairs:
+        return "utf-16-le"
+    if even_nuls >= 0.4 * pairs and odd_nuls <= 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def text_codec(data: bytes) -> str | None:
+    """The codec a BOM names, or the UTF-16 byte order detected without one; None means UTF-8 (or legacy)."""
+    return has_bom(data) or utf16_without_bom(data)
 
 
 def decode_text(data: bytes | str, source: str) -> str:
@@ -139,13 +182,14 @@ def decode_text(data: bytes | str, source: str) -> str:
             raise InputError(source, f"unknown encoding {forced!r} in {ENCODING_ENV}") from None
         except UnicodeDecodeError as exc:
             raise InputError(source, f"not valid {forced} at byte {exc.start}") from None
-    codec = has_bom(data)
+    codec = text_codec(data)
     if codec:
         try:
             return data.decode(codec)
         except UnicodeDecodeError as exc:
-            name = {"utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}[codec]
-            raise InputError(source, f"not valid {name} at byte {exc.start}") from None
+            name = {"utf-8-sig": "UTF-8", "utf-32": "UTF-32"}.get(codec, "UTF-16")
+            detail = " (UTF-16 without a byte-order mark)" if codec.startswith("utf-16-") else ""
+            raise InputError(source, f"not valid {name} at byte {exc.start}{detail}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -381,3 +425,42 @@ def unique(items: Iterable[str]) -> tuple[str, ...]:
         if item and item not in seen:
             seen[item] = None
     return tuple(seen)
+
+
+# ---------------------------------------------------------------- what a reader found
+
+
+def abstract_text(document: Document) -> str:
+    """The text of the document's ``abstract`` sections (empty when the reader found none)."""
+    parts = (document.text[s.start : s.end] for s in document.sections if s.name == "abstract")
+    return " ".join(part.strip() for part in parts if part.strip())
+
+
+def _why_no_abstract(document: Document) -> str:
+    if not document.text.strip():
+        return "the document is empty"
+    if document.title and document.text.strip() == document.title.strip():
+        return "title only"
+    return "no abstract section recognised; extraction reads the whole text"
+
+
+def warn_without_abstract(documents: list[Document], source: str) -> None:
+    """Log one warning (logger ``kg.readers``) naming ``source`` when documents of it have no abstract."""
+    missing = [d for d in documents if not abstract_text(d)]
+    if not missing:
+        return
+    if len(documents) == 1:
+        log.warning("%s: no abstract text found (%s)", one_line(source), _why_no_abstract(missing[0]))
+        return
+    names = ", ".join(
+        f"PMID {d.pmid}" if d.pmid else f"document {documents.index(d) + 1}" for d in missing[:5]
+    )
+    more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+    log.warning(
+        "%s: %d of %d documents have no abstract text (%s%s)",
+        one_line(source),
+        len(missing),
+        len(documents),
+        names,
+        more,
+    )

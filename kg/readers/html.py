@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from kg.errors import InputError
 from kg.model import Author, Document, Section
-from kg.readers.common import decode_text, has_bom, parse_date
+from kg.readers.common import decode_text, parse_date, text_codec
 from kg.readers.pubmed_page import Hints, locate, parse_page
 
 FORMAT = "html"
@@ -37,7 +37,7 @@ _TITLE_SUFFIX = re.compile(
 def _decode(data: bytes | str, source: str) -> str:
     if isinstance(data, str):
         return data
-    if not has_bom(data):
+    if not text_codec(data):
         declared = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", data[:4096], re.I)
         if declared:
             try:

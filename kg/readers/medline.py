@@ -1,4 +1,9 @@
-"""MEDLINE / NBIB text (``efetch rettype=medline``): ``TAG - value`` lines, 6-space continuation lines."""
+"""MEDLINE / NBIB text (``efetch rettype=medline``): ``TAG - value`` lines, 6-space continuation lines.
+
+Exports shown on web pages often lose their line breaks (``PMID- 123 OWN - NLM ... TI - ... AB - ...`` on one
+line); such a collapsed line is split again at the known MEDLINE tags, and text before the first ``PMID-``
+(a page heading) is skipped.
+"""
 
 from __future__ import annotations
 
@@ -19,32 +24,69 @@ from kg.readers.common import (
 
 FORMAT = "medline"
 _FIELD = re.compile(r"^([A-Z][A-Z0-9]{1,3})\s*- ?(.*)$")
+# the tags of the MEDLINE display format (NLM's "MEDLINE/PubMed Data Element (Field) Descriptions")
+TAGS = frozenset(
+    "AB AD AID AU AUID BTI CI CIN CN COI COIS CON CP CRDT CRF CTDT CTI DA DCOM DDIN DEP DP DRDT ECF ECI "
+    "ED EDAT EFR EIN EN FAU FED FIR FPS GN GR GS IP IR IRAD IS ISBN JID JT LA LID LR MH MHDA MID NM OAB "
+    "OABL OCI OID ORI OT OTO OWN PB PG PHST PL PMC PMCR PMID PRIN PS PST PT PUBM RF RIN RN ROF RPF RPI "
+    "RRF RRI SB SFM SI SO SPIN STAT TA TI TT UIN UOF VI VTI".split()
+)
+_INLINE_TAG = re.compile(
+    r"(?:^|(?<=\s))(" + "|".join(sorted(TAGS, key=len, reverse=True)) + r")\s{0,4}-(?:\s+|$)"
+)
+_MIN_INLINE_TAGS = 3  # a line with fewer known tags in it is an ordinary MEDLINE line
 
 Record = list[tuple[str, str]]
+
+
+def _uncollapsed(line: str) -> list[str]:
+    """``PMID- 1 OWN - NLM TI - A title`` -> ``["PMID- 1", "OWN - NLM", "TI - A title"]`` (a blank line
+    before every ``PMID-`` but the first, so that collapsed records stay apart); other lines unchanged."""
+    marks = list(_INLINE_TAG.finditer(line))
+    if len(marks) < _MIN_INLINE_TAGS or marks[0].start() != len(line) - len(line.lstrip()):
+        return [line]
+    out: list[str] = []
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(line)
+        if mark.group(1) == "PMID" and out:
+            out.append("")
+        out.append(f"{mark.group(1)} - {line[mark.end() : end].strip()}")
+    return out
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    """Numbered lines of ``text``: collapsed lines split, text before the first record dropped."""
+    numbered = [(n, piece) for n, line in enumerate(text.splitlines(), 1) for piece in _uncollapsed(line)]
+    first = next((i for i, (_, line) in enumerate(numbered) if re.match(r"^PMID\s*- ?\d", line)), 0)
+    if any(_FIELD.match(line) for _, line in numbered[:first]):
+        first = 0  # a record without PMID before the first one is kept (and reported as such)
+    return numbered[first:]
 
 
 def records(text: str, source: str) -> list[Record]:
     """Split MEDLINE text into records, each a list of (tag, value) with continuation lines joined."""
     result: list[Record] = []
-    current: Record = []
-    for number, line in enumerate(text.splitlines(), 1):
+    current: list[tuple[str, list[str]]] = []  # continuation pieces joined once: linear in the value's length
+
+    def close() -> None:
+        if current:
+            result.append([(tag, " ".join(p for p in pieces if p)) for tag, pieces in current])
+            current.clear()
+
+    for number, line in _lines(text):
         if not line.strip():
-            if current:
-                result.append(current)
-                current = []
+            close()
             continue
         match = _FIELD.match(line)
         if match and not line.startswith(" "):
-            current.append((match.group(1), match.group(2).strip()))
+            current.append((match.group(1), [match.group(2).strip()]))
         elif current and line[:1].isspace():
-            tag, value = current[-1]
-            current[-1] = (tag, f"{value} {line.strip()}".strip())
+            current[-1][1].append(line.strip())
         else:
             raise InputError(
                 source, f"MEDLINE line {number}: expected 'TAG - value' or a continuation, got {line[:60]!r}"
             )
-    if current:
-        result.append(current)
+    close()
     return result
 
 

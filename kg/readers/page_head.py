@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from kg.model import Author
 from kg.readers.common import DOI_RE, clean_doi, parse_date
-from kg.readers.page_layout import Line, abstract_label, heading_kind
+from kg.readers.page_layout import NLM_AUTHORS, Line, abstract_label, heading_kind
 
 MIRROR = re.compile(r"»\s*Articles\s*»\s*PMID:\s*(\d{1,9})")
 PUBLICATION_TYPES = frozenset(
@@ -52,6 +52,32 @@ _NAME_TOKEN = re.compile(
     r"^(?:[A-Z\u00c0-\u00de\u0100-\u017f][\w.'\u2019\u2010-]*|[A-Z]\.?(?:[A-Z]\.?)*|de|del|der|van|von|da|di|dos|du|la|le|bin|al)$"
 )
 _MARKER_CHARS = frozenset("0123456789, \t*\u2020\u2021\u00a7")
+
+
+# ---------------------------------------------------------------- NLM citations
+_NLM_REST = re.compile(
+    r"(?P<title>[\w\"'\u201c(\[][^\n]{10,500}?[.?!])\s+(?P<journal>[A-Z][^.;:\n]{0,100}?)\.?\s+"
+    r"(?P<date>\d{4}(?:\s+[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?)\s*[;:.]"
+)
+
+
+def nlm_citation(line: Line) -> tuple[tuple[str, ...], Line, str, str | None] | None:
+    """Authors, the title (as a Line of its own offsets), journal and date of a citation line such as
+    ``Tackey E, Lipsky PE, Illei GG. Rationale for ... lupus erythematosus. Lupus. 2004;13(5):339-43.``"""
+    authors = NLM_AUTHORS.match(line.text)
+    if not authors:
+        return None
+    rest = _NLM_REST.match(line.text, authors.end())
+    if not rest:
+        return None
+    names = tuple(
+        n.strip() for n in authors.group(0).strip().rstrip(".").split(", ") if n.strip() and n.strip() != "et al"
+    )
+    title_start, title_end = rest.start("title"), rest.end("title")
+    if line.text[title_end - 1] == ".":
+        title_end -= 1  # NLM closes the title with a period that is not part of it
+    title = Line(line.index, line.start + title_start, line.start + title_end, line.text[title_start:title_end])
+    return names, title, rest.group("journal").strip(), parse_date(rest.group("date"))
 
 
 # ---------------------------------------------------------------- names
@@ -173,6 +199,10 @@ def find_title(lines: list[Line], head: list[Line]) -> Line | None:
             following = _next_text(lines, line.index)
             if following and is_title_candidate(following.text):
                 return following
+    for line in head[:12]:
+        citation = nlm_citation(line)
+        if citation:
+            return citation[1]
     for line in head:
         if not line.text:
             continue
@@ -223,6 +253,9 @@ def find_authors(lines: list[Line], head: list[Line], title: Line | None) -> tup
             if names:
                 return tuple(Author(n) for n in names)
             continue
+        following = _next_text(lines, line.index)
+        if following and is_author_line(following.text):
+            return tuple(Author(n) for n in split_names(following.text) if is_name(n))
         listed = _name_list(lines, line.index + 1)
         if listed:
             return listed
@@ -235,11 +268,30 @@ def find_authors(lines: list[Line], head: list[Line], title: Line | None) -> tup
                 return tuple(Author(n) for n in split_names(line.text) if is_name(n))
             if len(line.text.split()) >= 2 and _is_byline(line.text):
                 return (Author(clean_name(line.text)),)
+    for line in head[:12]:
+        citation = nlm_citation(line)
+        if citation:
+            return tuple(Author(n) for n in citation[0])
     for line in head:
         match = _ET_AL.match(line.text)
         if match and is_name(match.group("first")):
             return (Author(clean_name(match.group("first"))),)
     return ()
+
+
+def authors_cut_short(head: list[Line], authors: tuple[Author, ...]) -> bool:
+    """Whether ``authors`` are only the first authors the page names (``E Tackey et al. Lupus. 2004.``,
+    ``Horby PW, Campbell M, et al. Title...``): the page does not list the others."""
+    if not authors:
+        return False
+    for line in head:
+        match = _ET_AL.match(line.text)
+        if match and len(authors) == 1 and clean_name(match.group("first")) == authors[0].name:
+            return True
+        citation = nlm_citation(line)
+        if citation and citation[0] == tuple(a.name for a in authors) and ", et al." in line.text[:500]:
+            return True
+    return False
 
 
 def _name_list(lines: list[Line], first: int, bullets_only: bool = False) -> tuple[Author, ...]:
@@ -278,6 +330,8 @@ def find_journal_date(head: list[Line], mirror: bool) -> tuple[str | None, str |
             add(1, m.group(2), parse_date(m.group(1)))
         elif m := re.match(r"^Journal:\s*(.+?),\s*(\d{4})\b", text):
             add(1, m.group(1), m.group(2))
+        if i < 12 and (citation := nlm_citation(line)):
+            add(2, citation[2], citation[3])
         if m := _CITATION.search(text):
             add(2, m.group("journal"), parse_date(m.group("date")))
         elif m := _CITATION_NO_JOURNAL.match(text):
@@ -335,12 +389,14 @@ def _mangle(doi: str) -> str:
 
 
 def doi_from_filename(mangled: str, text: str) -> str | None:
-    """The DOI a file name stands for: a DOI of the text that mangles to the same name, else the name with
-    its first ``_`` read as ``/``."""
+    """The DOI a file name stands for, only where it cannot be wrong: a DOI printed in the text that mangles
+    to the same name, else the name itself when it has exactly one ``_`` (which must then be the ``/`` after
+    the prefix). ``10.1155_2013_912562`` may be ``10.1155/2013/912562``, ``10.1155/2013_912562``... so it
+    gives None."""
     key = _mangle(mangled)
     for match in DOI_RE.finditer(text):
         doi = clean_doi(match.group(0))
         if doi and _mangle(doi) == key:
             return doi
     prefix, _, rest = mangled.partition("_")
-    return clean_doi(f"{prefix}/{rest}") if rest else None
+    return clean_doi(f"{prefix}/{rest}") if rest and "_" not in rest else None

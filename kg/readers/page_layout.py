@@ -45,8 +45,8 @@ HEADINGS: dict[str, str] = {
     "references": "references",
     "list of references": "references",
     "bibliography": "references",
-    "citing articles": "citing_articles",
-    "cited by": "citing_articles",
+    "citing articles": "cited_by",
+    "cited by": "cited_by",
     "similar articles": "similar_articles",
     "mesh terms": "mesh",
     "publication types": "publication_types",
@@ -74,7 +74,7 @@ HEADINGS: dict[str, str] = {
 # sections reported in Document.sections (besides title and abstract)
 REPORTED = (
     "references",
-    "citing_articles",
+    "cited_by",
     "similar_articles",
     "mesh",
     "publication_types",
@@ -154,9 +154,53 @@ def _abstract_end(lines: list[Line], first: int, text: str, start: int, skip_fir
     return _trim(text, start, len(text))
 
 
+_GLUED_ABSTRACT = re.compile(r"^(?:Abstract|ABSTRACT)(?:\s*[:.]\s*|\s+|(?=[A-Z][a-z]))(?=\S)")
+_METADATA_LINE = re.compile(
+    r"^(?:Subject\(s\)|Subjects?|Keywords?|Key words|MeSH(?: terms)?|Authors?|Author\(s\)|Affiliations?|"
+    r"Journal|Publisher|Funders?|Funding|Copyright|DOI|Cite(?: this)?|Citation|Language\(s\)|"
+    r"Resource type|Topics?|Categories|Tags)\s*[-\u2013:]",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[a-z)\]%]{2}[.!?](?:\s+[A-Z(]|\s*$)")
+
+
+_SURNAME_INITIALS = r"[A-Z\u00c0-\u017f][\w'\u2019-]+(?: [A-Z\u00c0-\u017f][\w'\u2019-]+){0,2} [A-Z]{1,4}"
+# "Tackey E, Lipsky PE, Illei GG. " -- the author list that opens a NLM/PubMed citation
+NLM_AUTHORS = re.compile(rf"^(?:{_SURNAME_INITIALS}, )*(?:{_SURNAME_INITIALS}|et al)\.\s+(?=\S)")
+
+
+def is_prose(text: str) -> bool:
+    """Whether a line reads as running text (an abstract paragraph), not a metadata, keyword or name list,
+    nor a citation (``Tackey E, Lipsky PE. Title. Journal. 2004;13:339-43.``)."""
+    if _METADATA_LINE.match(text) or NLM_AUTHORS.match(text):
+        return False
+    words = len(text.split())
+    separators = text.count(",") + text.count(";") + text.count("\u2022")
+    return words >= 12 and (separators <= 0.25 * words or len(_SENTENCE_END.findall(text)) >= 2)
+
+
+def _is_page_control(line: Line) -> bool:
+    """A short link or button label between a heading and its text (``Read online``, ``Show more``)."""
+    text = line.text
+    return (
+        len(text) <= 40
+        and len(text.split()) <= 4
+        and not re.search(r"[.:;!?]$", text)
+        and abstract_label(text) is None
+        and heading_kind(line) is None
+    )
+
+
+def _body_start(text: str, line: Line) -> int:
+    """Where the abstract's text starts on ``line``: after a glued ``Abstract``/``ABSTRACT`` word."""
+    glued = _GLUED_ABSTRACT.match(line.text)
+    return line.start + glued.end() if glued else line.start
+
+
 def find_abstract(lines: list[Line], text: str, not_before: int = 0) -> Abstract | None:
-    """The abstract: after an ``Abstract``/``Summary`` heading (inline ``Abstract: ...`` too), else the
-    first long paragraph; it ends at the next heading, ``Keywords``, ``Copyright``... or at the end."""
+    """The abstract: after an ``Abstract``/``Summary`` heading (inline ``Abstract: ...`` too; page controls
+    such as ``Read online`` skipped), else the first paragraph of running text; it ends at the next
+    heading, ``Keywords``, ``Copyright``... or at the end."""
     candidates = [
         line
         for line in lines
@@ -165,7 +209,12 @@ def find_abstract(lines: list[Line], text: str, not_before: int = 0) -> Abstract
     ]
     if candidates:
         first_long = next(
-            (ln for ln in lines if ln.start > candidates[0].start and len(ln.text) >= 200), None
+            (
+                ln
+                for ln in lines
+                if ln.start > candidates[0].start and len(ln.text) >= 200 and is_prose(ln.text)
+            ),
+            None,
         )
         limit = first_long.start if first_long else len(text)
         chosen = [c for c in candidates if c.start < limit][-1]
@@ -173,12 +222,12 @@ def find_abstract(lines: list[Line], text: str, not_before: int = 0) -> Abstract
         if inline:
             start, first = chosen.start + inline.end(), chosen.index
             return Abstract(chosen, start, _abstract_end(lines, first, text, start, skip_first=True))
-        body = next((ln for ln in lines[chosen.index + 1 :] if ln.text), None)
+        following = [ln for ln in lines[chosen.index + 1 :] if ln.text][:4]
+        body = next((ln for ln in following if not _is_page_control(ln)), following[0] if following else None)
         if body is None:
             return Abstract(chosen, chosen.end, chosen.end)
-        return Abstract(
-            chosen, body.start, _abstract_end(lines, body.index, text, body.start, skip_first=True)
-        )
+        start = _body_start(text, body)
+        return Abstract(chosen, start, _abstract_end(lines, body.index, text, start, skip_first=True))
     inline_word = re.search(r"(?<=\s)Abstract\s+(?=[A-Z])", text[not_before : not_before + 20000])
     if inline_word:
         start = not_before + inline_word.end()
@@ -186,12 +235,12 @@ def find_abstract(lines: list[Line], text: str, not_before: int = 0) -> Abstract
         line_end = text.find("\n", start)
         end = start + stop.start() if stop else (line_end if line_end >= 0 else len(text))
         return Abstract(None, start, _trim(text, start, end))
-    long_line = next((ln for ln in lines if ln.start >= not_before and len(ln.text) >= 200), None)
+    long_lines = [ln for ln in lines if ln.start >= not_before and len(ln.text) >= 200]
+    long_line = next((ln for ln in long_lines if is_prose(ln.text)), long_lines[0] if long_lines else None)
     if long_line is None:
         return None
-    return Abstract(
-        None, long_line.start, _abstract_end(lines, long_line.index, text, long_line.start, False)
-    )
+    start = _body_start(text, long_line)
+    return Abstract(None, start, _abstract_end(lines, long_line.index, text, start, False))
 
 
 def abstract_parts(lines: list[Line], abstract: Abstract) -> list[Section]:

@@ -1,8 +1,9 @@
 """Saved abstract pages as text (PubMed, PubMed mirrors, PMC, publishers, CORD-19 records).
 
 ``Document.text`` is the whole page, unchanged; metadata and sections are read from it (see
-``page_layout`` and ``page_head``). A PMID or DOI missing from the text is taken from a file name such
-as ``pmid_15230289.txt`` or ``doi_10.1002_ajh.23868.txt``.
+``page_layout`` and ``page_head``). A PMID missing from the text is taken from a file name such as
+``pmid_15230289.txt``; a DOI only where the name cannot be wrong (``doi_10.1002_ajh.23868.txt``: one
+``_``, the ``/``; see ``page_head.doi_from_filename``).
 """
 
 from __future__ import annotations
@@ -13,10 +14,17 @@ from dataclasses import dataclass, field, replace
 from kg.model import Author, Document, MeshHeading, Section
 from kg.readers import page_head as ph
 from kg.readers import page_layout as pl
-from kg.readers.common import clean_doi, clean_pmc, clean_pmid, decode_text, find_doi, parse_date
+from kg.readers.common import (
+    clean_doi,
+    clean_pmc,
+    clean_pmid,
+    decode_text,
+    find_doi,
+    label_sections,
+    parse_date,
+)
 
 FORMAT = "pubmed_page"
-_CORD_FIELDS = re.compile(r"\b(key|authors|title|date|journal|DOI|sha|doc_id|cord_uid|pmcid|pubmed_id): ")
 
 
 @dataclass
@@ -41,8 +49,8 @@ def read(data: bytes | str, source: str) -> list[Document]:
 def parse_page(text: str, source: str, fmt: str = FORMAT, hints: Hints | None = None) -> Document:
     """Parse page ``text`` into a Document whose ``text`` is ``text`` itself."""
     hints = hints or Hints()
-    cord = _CORD_FIELDS.match(text)
-    document = _cord(text, source, fmt) if cord and cord.group(1) == "key" else _page(text, source, fmt)
+    fields = cord_fields(text)
+    document = _cord(text, source, fmt, fields) if fields else _page(text, source, fmt)
     return _with_fallbacks(document, text, source, hints)
 
 
@@ -79,7 +87,7 @@ def _page(text: str, source: str, fmt: str) -> Document:
         (
             b.heading.start
             for b in blocks
-            if b.kind in ("references", "citing_articles", "similar_articles", "comments")
+            if b.kind in ("references", "cited_by", "similar_articles", "comments")
         ),
         len(text),
     )
@@ -92,13 +100,14 @@ def _page(text: str, source: str, fmt: str) -> Document:
     for block in head_blocks + blocks:
         by_kind.setdefault(block.kind, []).append(block)
     references = tuple(w for b in by_kind.get("references", []) for w in pl.cited_works(b))
-    cited_by = tuple(w for b in by_kind.get("citing_articles", []) for w in pl.cited_works(b))
+    cited_by = tuple(w for b in by_kind.get("cited_by", []) for w in pl.cited_works(b))
     mesh = tuple(pl.mesh_heading(i) for b in by_kind.get("mesh", []) for i in pl.items(b))
     chemicals = tuple(MeshHeading(i) for b in by_kind.get("substances", []) for i in pl.items(b))
     pubtypes = ph.publication_types(head) + tuple(
         i for b in by_kind.get("publication_types", []) for i in pl.items(b)
     )
     sections.sort(key=lambda s: (s.start, -(s.end - s.start)))
+    authors = ph.find_authors(lines, head, title_line)
     return Document(
         source=source,
         text=text,
@@ -109,7 +118,8 @@ def _page(text: str, source: str, fmt: str) -> Document:
         title=title,
         journal=journal,
         date=date,
-        authors=ph.find_authors(lines, head, title_line),
+        authors=authors,
+        authors_cut_short=ph.authors_cut_short(head, authors),
         sections=tuple(sections),
         mesh_headings=mesh,
         chemicals=chemicals,
@@ -134,45 +144,91 @@ def _keywords(lines: list[pl.Line], by_kind: dict[str, list[pl.Block]]) -> tuple
 
 # ---------------------------------------------------------------- CORD-19 metadata records
 
+# fields of CORD-19's metadata.csv and of the ``key: cord-...`` record dumps seen on the web
+CORD_FIELDS = (
+    "key", "cord_uid", "sha", "source_x", "title", "doi", "DOI", "pmcid", "pubmed_id", "license", "abstract",
+    "publish_time", "date", "authors", "journal", "mag_id", "who_covidence_id", "arxiv_id", "pdf_json_files",
+    "pmc_json_files", "url", "s2_id", "doc_id",
+)  # fmt: skip
+_CORD_ONLY = frozenset(
+    ("cord_uid", "sha", "source_x", "doc_id", "who_covidence_id", "pdf_json_files", "s2_id")
+)
+_CORD_FIELD = re.compile(
+    r"(?:^|(?<=\s))(" + "|".join(sorted(CORD_FIELDS, key=len, reverse=True)) + r"):(?:[ \t]+|$)", re.M
+)
+_CORD_TEXT_FIELDS = frozenset(("title", "authors", "journal", "abstract", "source_x", "pdf_json_files"))
+_CORD_HEAD = 20000
 
-def _cord(text: str, source: str, fmt: str) -> Document:
-    """``key: cord-... authors: ... title: ... date: ... journal: ... DOI: ... cord_uid: ... <abstract>``."""
+
+def cord_fields(text: str) -> dict[str, tuple[int, int]] | None:
+    """The header fields of a CORD-19 metadata record (name -> value offsets), or None if ``text`` is none.
+
+    A record starts with a field name and names at least one CORD-only field (``cord_uid``, ``sha``...) or
+    ``key: cord-``. A value runs to the next field; the value of a one-token field (ids, dates) ends at its
+    token, so that text after the last header field is the record's abstract."""
+    head = text[:_CORD_HEAD]
+    first = _CORD_FIELD.match(head, len(head) - len(head.lstrip()))
+    if first is None:
+        return None
+    marks = [first]
+    for mark in _CORD_FIELD.finditer(head, first.end()):
+        previous = marks[-1]
+        if any(m.group(1) == mark.group(1) for m in marks):
+            break  # a second "title:" is text, not a field
+        words = len(head[previous.end() : mark.start()].split())
+        if previous.group(1) not in _CORD_TEXT_FIELDS and words > 3:
+            break  # an id or a date followed by running text: the header ended there
+        marks.append(mark)
+    names = {m.group(1) for m in marks}
+    is_cord = names & _CORD_ONLY or (first.group(1) == "key" and head[first.end() :].startswith("cord-"))
+    if not is_cord or len(names) < 3:
+        return None
     fields: dict[str, tuple[int, int]] = {}
-    marks = list(_CORD_FIELDS.finditer(text[:20000]))
     for i, mark in enumerate(marks):
-        if mark.group(1) in fields:
-            break
         end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        if mark.group(1) == "cord_uid" or i + 1 == len(marks):
-            token = re.match(r"\S+", text[mark.end() :])
+        if mark.group(1) not in _CORD_TEXT_FIELDS and (i + 1 == len(marks) or mark.group(1) == "cord_uid"):
+            token = re.match(r"\S*", text[mark.end() :])
             end = mark.end() + (token.end() if token else 0)
-        fields[mark.group(1)] = (mark.end(), end)
+        value_end = mark.end() + len(text[mark.end() : end].rstrip())
+        fields[mark.group(1)] = (mark.end(), max(mark.end(), value_end))
+    return fields
 
-    def value(name: str) -> str | None:
-        span = fields.get(name)
-        raw = text[span[0] : span[1]].strip() if span else ""
-        return raw if raw and raw.lower() != "nan" else None
+
+def _cord(text: str, source: str, fmt: str, fields: dict[str, tuple[int, int]]) -> Document:
+    """A CORD-19 metadata record: only the title and the abstract are body sections, never the header."""
+
+    def value(*names: str) -> str | None:
+        for name in names:
+            span = fields.get(name)
+            raw = " ".join(text[span[0] : span[1]].split()) if span else ""
+            if raw and raw.lower() not in ("nan", "none", "null"):
+                return raw
+        return None
 
     sections: list[Section] = []
-    if "title" in fields:
-        start, end = fields["title"]
-        sections.append(Section("title", start, start + len(text[start:end].rstrip())))
-    body_start = max(end for _, end in fields.values())
-    while body_start < len(text) and text[body_start].isspace():
-        body_start += 1
-    if body_start < len(text):
-        sections.append(Section("abstract", body_start, len(text.rstrip())))
+    if value("title"):
+        sections.append(Section("title", *fields["title"]))
+    if "abstract" in fields:
+        start, end = fields["abstract"]
+    else:
+        start, end = max(end for _, end in fields.values()), len(text.rstrip())
+    while start < end and text[start].isspace():
+        start += 1
+    if start < end and text[start:end].strip().lower() not in ("nan", "none", "null"):
+        sections.append(Section("abstract", start, end))
+        sections.extend(label_sections(text, start, end))
+    sections.sort(key=lambda s: (s.start, -(s.end - s.start)))
     authors = tuple(Author(a.strip()) for a in (value("authors") or "").split(";") if a.strip())
     return Document(
         source=source,
         text=text,
         format=fmt,
         pmid=clean_pmid(value("pubmed_id")),
-        doi=clean_doi(value("DOI")),
+        doi=clean_doi(value("DOI", "doi")),
         pmc=clean_pmc(value("pmcid")),
         title=value("title"),
         journal=value("journal"),
-        date=parse_date(value("date")),
+        date=parse_date(value("date", "publish_time")),
         authors=authors,
         sections=tuple(sections),
     )
@@ -202,6 +258,7 @@ def _with_fallbacks(document: Document, text: str, source: str, hints: Hints) ->
         journal=hints.journal or document.journal,
         date=hints.date or document.date,
         authors=hints.authors or document.authors,
+        authors_cut_short=document.authors_cut_short and not hints.authors,
         keywords=hints.keywords or document.keywords,
         sections=sections,
     )

@@ -30,10 +30,12 @@ def read(data: bytes | str, source: str) -> list[Document]:
         errors = [text_of(el) for el in root.iter("ERROR")]
         detail = f" (the server said: {errors[0]})" if errors else f" (root element <{name}>)"
         raise InputError(source, f"PubMed XML with no PubmedArticle{detail}")
-    return [
-        _book(el, source) if local_name(el) == "PubmedBookArticle" else _article(el, source)
-        for el in articles
-    ]
+    return [parse_article(el, source) for el in articles]
+
+
+def parse_article(element: etree._Element, source: str) -> Document:
+    """One ``PubmedArticle`` or ``PubmedBookArticle`` element (also used by the streamed baseline reader)."""
+    return _book(element, source) if local_name(element) == "PubmedBookArticle" else _article(element, source)
 
 
 # ---------------------------------------------------------------- parts

@@ -11,7 +11,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from kg.errors import InputError
+from kg.errors import InputError, one_line
 from kg.model import Document, Section, SourceAnnotation
 from kg.readers.common import clean_pmid, decode_text, label_sections, split_identifiers
 
@@ -75,7 +75,7 @@ def _document(record: _Record, source: str) -> Document:
         if text[start:end] != mention:
             log.warning(
                 "%s line %d: %r does not match the text at %d-%d; dropped",
-                source,
+                one_line(source),
                 number,
                 mention,
                 start,

@@ -2,7 +2,8 @@
 
 Order: XML by root element (PubmedArticleSet -> ``pubmed_xml``, BioC ``collection`` -> ``bioc_xml``,
 ``html`` -> ``html``); JSON with ``documents``/``passages`` -> ``bioc_json``; ``ID|t|`` -> ``pubtator``;
-``PMID- `` -> ``medline``; a PubMed or mirror page -> ``pubmed_page``; anything else textual -> ``text``.
+``PMID- `` (also collapsed on one line) -> ``medline``; a PubMed or mirror page -> ``pubmed_page``;
+anything else textual -> ``text``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from pathlib import PurePath
 
 from kg.errors import InputError
-from kg.readers.common import GZIP_MAGIC, check_binary, gunzip, has_bom
+from kg.readers.common import GZIP_MAGIC, check_binary, gunzip, text_codec
 
 HEAD_BYTES = 1 << 16
 _PUBMED_ROOTS = {
@@ -27,6 +28,8 @@ _HTML_TAGS = frozenset(
 )
 _PUBTATOR = re.compile(r"^[^|\t\s]+\|[ta]\|")
 _MEDLINE = re.compile(r"^PMID- ?\d+")
+# a MEDLINE export whose line breaks were lost, possibly under a page heading
+_MEDLINE_COLLAPSED = re.compile(r"(?:^|\s)PMID- ?\d{1,9}\s+(?:OWN|STAT|DCOM|LR|IS|VI|IP|DP|TI)\s{0,4}-\s")
 _MEDLINE_TAG = re.compile(r"^[A-Z][A-Z0-9]{1,3}\s*- ")
 _PROLOG_ITEM = re.compile(r"\s*(<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>)", re.S | re.I)
 _ELEMENT = re.compile(r"\s*<([A-Za-z_][\w.:-]*)")
@@ -72,7 +75,9 @@ def sniff(data: bytes, source: str) -> str:
         head = gunzip(head, source, max_bytes=HEAD_BYTES)
     head = head[:HEAD_BYTES]
     check_binary(head, source)
-    codec = has_bom(head)
+    codec = text_codec(head)
+    if codec and codec.startswith("utf-16") and len(head) % 2:
+        head = head[:-1]  # the head cut in the middle of a code unit
     text = head.decode(codec or "utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     extension = _extension(source)
     if text.startswith("<"):
@@ -101,8 +106,19 @@ def sniff(data: bytes, source: str) -> str:
     first = next((line for line in text.splitlines() if line.strip()), "")
     if _PUBTATOR.match(first):
         return "pubtator"
-    if _MEDLINE.match(first) or (extension in (".nbib", ".medline") and _MEDLINE_TAG.match(first)):
+    if (
+        _MEDLINE.match(first)
+        or (extension in (".nbib", ".medline") and _MEDLINE_TAG.match(first))
+        or _MEDLINE_COLLAPSED.search(text[:4096])
+    ):
         return "medline"
     if extension in (".html", ".htm", ".xhtml") and re.search(r"<(?:html|body|head)\b", text, re.I):
         return "html"
     return "pubmed_page" if looks_like_pubmed_page(text) else "text"
+
+
+def is_pubmed_article_set(head: bytes) -> bool:
+    """Whether the (decompressed) first bytes of a file open a ``PubmedArticleSet``: the root of PubMed
+    baseline and update files, which are read as a stream."""
+    text = head[:HEAD_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
+    return text.startswith("<") and _root_name(text).lower() == "pubmedarticleset"

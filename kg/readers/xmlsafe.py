@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from kg.errors import InputError
-from kg.readers.common import has_bom
+from kg.readers.common import decode_text, has_bom, utf16_without_bom
 
 ENTITY_REFUSAL = "XML declares entities (DOCTYPE); refused for safety"
 _FIRST_ELEMENT = re.compile(r"<[A-Za-z_:]")
@@ -43,6 +43,8 @@ def _parser() -> etree.XMLParser:
 
 def parse_xml(data: bytes | str, source: str) -> etree._Element:
     """Parse ``data`` safely and return the root element; raise InputError for unsafe or malformed XML."""
+    if isinstance(data, bytes) and not has_bom(data) and utf16_without_bom(data):
+        data = decode_text(data, source)  # libxml2 cannot tell UTF-16 without a byte-order mark
     if isinstance(data, str):
         data = _XML_DECL.sub("", data, count=1).encode("utf-8")
     if "<!ENTITY" in _prolog(data):

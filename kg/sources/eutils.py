@@ -34,7 +34,7 @@ from lxml import etree
 
 from kg.errors import FetchError, InputError
 from kg.sources.cache import FileCache, cache_key
-from kg.sources.http import retry_after
+from kg.sources.http import add_secret, redact, retry_after, userinfo_error, waiting
 
 __all__ = [
     "EutilsClient",
@@ -96,6 +96,7 @@ class EutilsConfig:
     cache_dir: Path | None = None
     cache: bool = True
     timeout: float = 30.0
+    total_timeout: float = 120.0  # the longest one call may take, retries and Retry-After waits included
     max_retries: int = 4
     batch_size: int = 200
     backoff_base: float = 0.5  # seconds before the first retry; doubled for each further retry
@@ -110,8 +111,14 @@ class EutilsConfig:
             object.__setattr__(self, "base_url", self.base_url + "/")
         if self.cache_dir is not None:
             object.__setattr__(self, "cache_dir", Path(self.cache_dir).expanduser())
-        if not self.base_url.startswith(("http://", "https://")):
-            raise ValueError(f"EutilsConfig.base_url must be an http(s) URL, got {self.base_url!r}")
+        problem = userinfo_error("the E-utilities URL", self.base_url)
+        if problem:
+            raise ValueError(problem)
+        if not self.base_url.lower().startswith(("http://", "https://")):
+            raise ValueError(f"the E-utilities URL must be an http(s) URL, got {redact(self.base_url)!r}")
+        if not self.total_timeout > 0:
+            raise ValueError(f"EutilsConfig.total_timeout must be > 0 seconds, got {self.total_timeout!r}")
+        add_secret(self.api_key)
         if not self.tool.strip():
             raise ValueError("EutilsConfig.tool must not be empty (NCBI asks for it on every request)")
         if not self.timeout > 0:
@@ -221,6 +228,16 @@ def read_pmid_file(path: Path) -> list[str]:
             seen.add(pmid)
             pmids.append(pmid)
     return pmids
+
+
+def _what(params: Mapping[str, str]) -> str:
+    """What an E-utilities request asks for, in a few words (for the progress line)."""
+    if "id" in params:
+        count = params["id"].count(",") + 1
+        return f"{count} PMID{'s' if count > 1 else ''}"
+    if "term" in params:
+        return f"search {_snippet(params['term'], 60)!r}"
+    return f"records {params.get('retstart', '0')}+{params.get('retmax', '?')} of a search"
 
 
 def _xml_parser() -> etree.XMLParser:
@@ -491,17 +508,21 @@ class EutilsClient:
         full = {**params, **self._identity()}
         shown = self._shown_url(service, params)
         attempts = self.config.max_retries + 1
+        total = self.config.total_timeout
+        deadline = self._clock() + total
+        waiting(f"PubMed {service} ({_what(params)})", total)
         reason = "no attempt made"
         for attempt in range(1, attempts + 1):
             self.rate_limiter.acquire()
             response: requests.Response | None = None
+            timeout = max(0.1, min(self.config.timeout, deadline - self._clock()))
             try:
                 if post:
-                    response = self._session.post(url, data=full, timeout=self.config.timeout)
+                    response = self._session.post(url, data=full, timeout=timeout)
                 else:
-                    response = self._session.get(url, params=full, timeout=self.config.timeout)
+                    response = self._session.get(url, params=full, timeout=timeout)
             except requests.Timeout:
-                reason = f"timed out after {self.config.timeout:g} s"
+                reason = f"timed out after {timeout:g} s"
             except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
                 reason = f"connection failed ({type(exc).__name__})"
                 log.debug("%s: %s", shown, self._redact(str(exc)))
@@ -525,8 +546,15 @@ class EutilsClient:
                 reason = f"HTTP {status} {response.reason or ''}".rstrip()
             if attempt < attempts:
                 delay = self._backoff(attempt, response)
-                log.info(
-                    "%s: %s; retry %d of %d in %.2f s", shown, reason, attempt, self.config.max_retries, delay
+                left = deadline - self._clock()
+                if delay >= left:
+                    raise FetchError(
+                        f"PubMed is unreachable at {self.config.base_url}: {reason}; gave up after {attempt} "
+                        f"tries, a retry in {delay:g} s would pass the {total:g} s allowed (--timeout)"
+                    )
+                log.warning(
+                    "PubMed %s: %s; retry %d of %d in %.2g s (at most %.0f s left)",
+                    service, reason, attempt, self.config.max_retries, delay, left,
                 )
                 self._sleep(delay)
         raise FetchError(f"PubMed is unreachable at {self.config.base_url}: {reason}; tried {attempts} times")

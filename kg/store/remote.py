@@ -43,7 +43,7 @@ import requests
 from SPARQLWrapper import ASK, INSERT, JSON, POST, SELECT, SPARQLWrapper
 
 from kg.errors import InputError, QueryError, StoreError
-from kg.sources.http import redact_url
+from kg.sources.http import add_credentials, redact, redact_url, userinfo_error, waiting
 
 __all__ = ["MAX_INSERT_CHUNK", "RemoteStore", "Row"]
 
@@ -150,9 +150,14 @@ class RemoteStore:
             ("update_endpoint", update_endpoint),
             ("graph_store", graph_store),
         ):
-            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-                raise StoreError(f"{name} must be an http(s) URL, not {redact_url(url)!r}")
-        if timeout <= 0:
+            if url is None:
+                continue
+            problem = userinfo_error(name, url)
+            if problem:
+                raise StoreError(problem)
+            if urllib.parse.urlsplit(url).scheme not in ("http", "https") or not urllib.parse.urlsplit(url).hostname:
+                raise StoreError(f"{name} must be an http(s) URL with a host, not {redact_url(url)!r}")
+        if not timeout > 0:
             raise StoreError(f"timeout must be positive, not {timeout!r}")
         self.endpoint = endpoint
         self.update_endpoint = update_endpoint or endpoint
@@ -167,12 +172,14 @@ class RemoteStore:
             password = None
         elif password is None:
             password = ""
+        add_credentials(user, password)  # so that no message anywhere can show them
         # Kept on the instance under private names only; repr never shows them.
         self.__user = user
         self.__password = password
         self._opener = self._build_opener()
         self._session: requests.Session | None = None
         self._digest_primed = False
+        self._announced: set[str] = set()
 
     # ------------------------------------------------------------------ presentation
 
@@ -231,6 +238,7 @@ class RemoteStore:
         wrapper = _Wrapper(self.endpoint, self.update_endpoint, self._opener, self.timeout)
         if self.auth == "basic" and self.__user is not None:
             wrapper.addCustomHttpHeader("Authorization", _basic(self.__user, self.__password or ""))
+        self._announce(url)
         with warnings.catch_warnings():  # SPARQLWrapper warns about query forms it does not recognise
             warnings.simplefilter("ignore", RuntimeWarning)
             wrapper.setQuery(text)
@@ -262,7 +270,7 @@ class RemoteStore:
             ctype = headers.get("Content-Type", "?") if headers else "?"
             raise StoreError(
                 f"{redact_url(url)} did not answer with SPARQL JSON results (Content-Type {ctype}): "
-                f"{self._scrub(_clip(body.decode('utf-8', 'replace')))}"
+                f"{_clip(self._scrub(body.decode('utf-8', 'replace')))}"
             ) from None
         if not isinstance(doc, dict):
             raise StoreError(
@@ -271,7 +279,7 @@ class RemoteStore:
         return doc
 
     def _http_error(self, url: str, status: int, body: bytes, content_type: str) -> Exception:
-        message = self._scrub(_clip(_text_of(body, content_type)))
+        message = _clip(self._scrub(_text_of(body, content_type)))
         where = redact_url(url)
         if status in (400, 414) or (status == 500 and _VIRTUOSO_COMPILE_ERROR.search(message)):
             return QueryError(f"{where} rejected the request (HTTP {status}): {message}")
@@ -319,6 +327,7 @@ class RemoteStore:
     def _gsp(self, method: str, graph: str, data: bytes, content_type: str) -> None:
         assert self.graph_store is not None
         url = self.graph_store
+        self._announce(url)
         session = self._http()
         try:
             if self.auth == "digest" and self.__user is not None and not self._digest_primed:
@@ -346,7 +355,7 @@ class RemoteStore:
                 text = _text_of(response.content, response.headers.get("Content-Type", ""))
                 error = StoreError(
                     f"{redact_url(url)} rejected the {method} of graph <{graph}> "
-                    f"(HTTP {response.status_code}): {self._scrub(_clip(text))}"
+                    f"(HTTP {response.status_code}): {_clip(self._scrub(text))}"
                 )
             raise error
 
@@ -477,12 +486,16 @@ class RemoteStore:
             handlers.append(urllib.request.HTTPDigestAuthHandler(manager))
         return urllib.request.build_opener(*handlers)
 
+    def _announce(self, url: str) -> None:
+        """One progress line per server address: what we wait for, and for how long at most per request."""
+        if url not in self._announced:
+            self._announced.add(url)
+            waiting(f"the SPARQL server at {redact_url(url)}", self.timeout)
+
     def _scrub(self, text: str) -> str:
-        """Belt and braces: never let the password through in a message, whatever a server echoes."""
-        pw = self.__password
-        if pw and len(pw) >= 4 and pw in text:
-            text = text.replace(pw, "***")
-        return text
+        """Never let a credential through in a message, whatever a server echoes (before clipping, so no
+        part of a secret survives either)."""
+        return redact(text)
 
 
 # ---------------------------------------------------------------------- helpers

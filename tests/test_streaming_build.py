@@ -1,0 +1,79 @@
+"""The streaming build: N-Quads written a graph at a time are the bytes of the whole-graph serializer,
+the same with one or two processes, and an empty or failed build leaves the old output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import api
+from kg.errors import KGError
+from kg.rdf.serialize import StreamedOutput, serialize
+from tests.baseline_files import write_baseline
+from tests.conftest import EXAMPLES
+
+RESOURCES = Path(__file__).parent / "resources" / "documents"
+
+
+def build(paths: list[Path], out: Path, jobs: int = 1) -> api.Summary:
+    return api.build(api.Inputs(paths=tuple(map(str, paths))), output=out, jobs=jobs)
+
+
+def test_streamed_nquads_are_the_bytes_of_the_sorted_serializer(tmp_path: Path) -> None:
+    baseline = write_baseline(tmp_path / "in" / "pubmed25n0001.xml.gz", [3, 20, 100, 1, 10])
+    out = tmp_path / "kg.nq"
+    summary = build([EXAMPLES, baseline], out)
+    data = out.read_bytes()
+    quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+    assert data == serialize(quads, "nq")  # graphs in the serializer's order (pmid-10 before pmid-1)
+    assert summary.triples == len(quads) == len(set(quads))
+    assert not list(tmp_path.glob(".kg.nq.*"))  # spool and temporary file gone
+
+
+def test_two_processes_write_the_same_bytes_as_one(tmp_path: Path) -> None:
+    baseline = write_baseline(tmp_path / "in" / "pubmed25n0001.xml.gz", list(range(1, 60)))
+    one, two = tmp_path / "one.nq", tmp_path / "two.nq"
+    build([EXAMPLES, baseline], one, jobs=1)
+    build([EXAMPLES, baseline], two, jobs=2)
+    assert one.read_bytes() == two.read_bytes()
+
+
+def test_ntriples_are_grouped_by_document_and_parse(tmp_path: Path) -> None:
+    out = tmp_path / "kg.nt"
+    build([EXAMPLES], out)
+    triples = list(ox.parse(path=str(out), format=ox.RdfFormat.N_TRIPLES))
+    whole = tmp_path / "kg.ttl"
+    build([EXAMPLES], whole)
+    assert set(triples) == set(ox.parse(path=str(whole), format=ox.RdfFormat.TURTLE))
+
+
+def test_failed_stream_leaves_the_old_file_and_no_spool(tmp_path: Path) -> None:
+    out = tmp_path / "kg.nq"
+    out.write_bytes(b"old\n")
+    with pytest.raises(KGError), StreamedOutput(out, "nq") as stream:
+        stream.write_graph("https://example.org/g", b"<a:s> <a:p> <a:o> <https://example.org/g> .\n")
+        raise KGError("stopped part-way")
+    assert out.read_bytes() == b"old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["kg.nq"]
+
+
+def test_empty_build_keeps_the_old_streamed_output(tmp_path: Path) -> None:
+    out = tmp_path / "kg.nq"
+    out.write_bytes(b"old\n")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(api.EmptyBuildError):
+        build([empty], out)
+    assert out.read_bytes() == b"old\n" and sorted(p.name for p in tmp_path.iterdir()) == ["empty.txt", "kg.nq"]
+
+
+def test_graph_nquads_are_the_bytes_of_serialize_for_every_test_document() -> None:
+    from kg.rdf.serialize import graph_nquads
+
+    built = [b for b in api.build_documents(api.read(api.Inputs(paths=(str(EXAMPLES), str(RESOURCES)))))
+             if isinstance(b, api.BuiltDocument)]
+    assert len(built) > 20
+    for item in built:
+        quads = list(ox.parse(item.nquads, format=ox.RdfFormat.N_QUADS))
+        assert graph_nquads(reversed(quads)) == serialize(quads, "nq") == item.nquads, item.source
