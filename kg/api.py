@@ -485,21 +485,31 @@ def _prune(target: EmbeddedStore, written: Container[str], summary: Summary) -> 
     summary.pruned = target.drop_graphs(ox.NamedNode(g) for g in stale)
 
 
-def export_jsonl(inputs: Inputs, out: TextIO, *, jobs: int = 1, progress: Progress | None = None,
-                 use_source_annotations: bool = True) -> Summary:
-    """Write one JSON object per document (the evaluation format) to ``out``."""
-    inputs.check()
-    summary = Summary(output=getattr(out, "name", None))
-    for item in extract(read(inputs), jobs=jobs, use_source_annotations=use_source_annotations):
+def extractions(
+    inputs: Inputs, summary: Summary, *, jobs: int = 1, progress: Progress | None = None,
+    use_source_annotations: bool = True, exclude: Sequence[Path] = (),
+) -> Iterator[Extraction]:
+    """The extractions of the inputs, in order; each one is counted in ``summary``, each input that failed
+    is added to it and reported through ``progress``."""
+    for item in extract(read(inputs, exclude=exclude), jobs=jobs, use_source_annotations=use_source_annotations):
         if isinstance(item, InputError):
             summary.failed.append(item)
             if progress:
                 progress(f"error: {item}")
             continue
         summary.add(item)
-        out.write(json.dumps(to_record(item), ensure_ascii=False) + "\n")
+        yield item
         if progress:
             progress(item.document.source)
+
+
+def export_jsonl(inputs: Inputs, out: TextIO, *, jobs: int = 1, progress: Progress | None = None,
+                 use_source_annotations: bool = True) -> Summary:
+    """Write one JSON object per document (the evaluation format) to ``out``."""
+    inputs.check()
+    summary = Summary(output=getattr(out, "name", None))
+    for item in extractions(inputs, summary, jobs=jobs, progress=progress, use_source_annotations=use_source_annotations):
+        out.write(json.dumps(to_record(item), ensure_ascii=False) + "\n")
     return summary
 
 

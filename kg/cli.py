@@ -406,6 +406,7 @@ def _print_rows(variables: list[str], rows: list[dict[str, str]], fmt: str, titl
 
 
 @app.command()
+@_command
 def export(
     paths: InputsArg = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="kgx (KGX TSV and JSON Lines), kgx-tsv or kgx-jsonl.")] = "kgx",

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg.errors import InputError, KGError
+from kg.errors import KGError
 from kg.model import Association, Document, EntityKind, Extraction, Finding, Outcome, Term
 from kg.rdf.build import article_iri, association_iri, bibliography_spans, finding_iri, in_bibliography
 from kg.rdf.serialize import write_output
@@ -241,18 +241,16 @@ def export_kgx(inputs, folder: Path, *, fmt: str = "kgx", jobs: int = 1, progres
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise KGError(f"{folder}: is a file; kg export writes a folder (nodes.tsv, edges.tsv, ...)")
+    inputs.check()
     summary = api.Summary(output=str(folder))
     graph = KgxGraph()
-    for item in api.extract(api.read(inputs), jobs=jobs):
-        if isinstance(item, InputError):
-            summary.failed.append(item)
-            if progress:
-                progress(f"error: {item}")
-            continue
-        summary.add(item)
+    for item in api.extractions(inputs, summary, jobs=jobs, progress=progress, exclude=[folder]):
         graph.add_extraction(item)
-        if progress:
-            progress(item.document.source)
+    if not summary.documents:  # as kg build: no document read, nothing replaced
+        raise api.EmptyBuildError(
+            f"no document was read ({len(summary.failed)} inputs failed); nothing written, {folder} left as it was",
+            summary,
+        )
     write_kgx(graph, folder, FORMS[fmt])
     summary.triples = 0
     return summary

@@ -210,3 +210,11 @@ def test_cached_vocabulary_is_the_parsed_one(tmp_path, monkeypatch) -> None:
     assert (again.targets, again.ancestors) == (vocabulary.targets, vocabulary.ancestors)
     with pytest.raises(ValueError):
         Vocabulary._from_cache_state({**vocabulary._cache_state(), "format": -1})
+
+
+def test_dictionary_hits_are_whole_tokens() -> None:
+    from kg.extract.matcher import Matcher
+
+    text = "IL-66, XIL6 and preinterleukin 6 differ from multiple myelomas and anti-IL6 (IL6)."
+    found = [(m.text, m.term.curie) for m in Matcher(small_vocabulary()).candidates(text)]
+    assert found == [("multiple myelomas", "DOID:9538"), ("IL6", "HGNC:6018"), ("IL6", "HGNC:6018")]

@@ -182,3 +182,15 @@ def test_the_documents_comparator_applies_to_sentences_naming_none(extractor) ->
         "Sarilumab versus placebo in polymyalgia rheumatica",
         "Sarilumab significantly improved sustained remission in polymyalgia rheumatica (p < 0.001)."))
     assert extraction.findings and all(f.comparator and f.comparator.label == "placebo" for f in extraction.findings)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Tocilizumab was only partially effective in rheumatoid arthritis.",
+        "Tocilizumab led to stable disease in most patients with renal cell carcinoma.",
+        "The efficacy of tocilizumab in this setting remains debatable.",
+    ],
+)
+def test_mixed_results_are_read_as_mixed(extractor, sentence: str) -> None:
+    assert outcomes_read(extractor, sentence) & {"mixed", "efficacy", "no_efficacy"} == {"mixed"}

@@ -128,6 +128,15 @@ def test_examples_export_validates_and_is_byte_identical(tmp_path: Path, kgx_val
     assert "biolink:treats_or_applied_or_studied_to_treat" in predicates
 
 
+def test_an_export_that_reads_nothing_keeps_the_old_files(tmp_path: Path) -> None:
+    folder = tmp_path / "kgx"
+    export_kgx(api.Inputs(paths=(str(ROOT / "examples"),)), folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    with pytest.raises(api.EmptyBuildError, match="no document was read"):
+        export_kgx(api.Inputs(paths=(str(tmp_path / "no-such-folder"),)), folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
 def test_unknown_export_format_is_an_error(tmp_path: Path) -> None:
     from kg.errors import KGError
 

@@ -55,6 +55,15 @@ def test_select_longest_is_the_greedy_scan(seed: int) -> None:
     assert select_longest(candidates) == scan_select_longest(candidates)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_select_longest_is_the_greedy_scan_past_the_plain_list(seed: int) -> None:
+    """Beyond TakenSpans.LIST_LIMIT spans the plain list becomes a SortedList: same answers."""
+    rng = random.Random(seed)
+    candidates = random_mentions(rng, 6 * TakenSpans.LIST_LIMIT, 8 * TakenSpans.LIST_LIMIT)
+    chosen = select_longest(candidates)
+    assert len(chosen) > TakenSpans.LIST_LIMIT and chosen == scan_select_longest(candidates)
+
+
 def test_taken_spans_treat_an_empty_span_inside_another_as_overlapping() -> None:
     taken = TakenSpans()
     taken.add(5, 5)

@@ -104,8 +104,8 @@ def test_plain_doctype_is_fine() -> None:
 def test_unknown_format() -> None:
     message = problem(b"some text", format="xyz")
     assert message == (
-        "unknown format 'xyz'; known formats: bioc_json, bioc_xml, html, medline, pubmed_page, "
-        "pubmed_xml, pubtator, text"
+        "unknown format 'xyz'; known formats: bioc_json, bioc_xml, html, medline, pubmed_baseline, "
+        "pubmed_page, pubmed_xml, pubtator, text"
     )
 
 

@@ -265,6 +265,7 @@ def test_registry() -> None:
         "bioc_xml",
         "html",
         "medline",
+        "pubmed_baseline",
         "pubmed_page",
         "pubmed_xml",
         "pubtator",

@@ -14,7 +14,6 @@ from kg.extract.findings import cue_data
 from kg.extract.matcher import Matcher, select_longest
 from kg.model import Document, EntityKind, Mention, Term
 from kg.text import abbreviations
-from kg.text.normalize import tokens
 from kg.text.spans import SortedOffsets, SpanIndex
 from kg.vocabulary import Vocabulary, converter
 
@@ -39,7 +38,7 @@ def find_mentions(
     """Grounded mentions of ``document.text``, in text order; they do not overlap, except that the gene
     product a drug-class phrase names is kept inside it ("anti-TNF": the class and TNF)."""
     text = document.text
-    candidates = list(matcher.candidates(text, tokens(text)))
+    candidates = list(matcher.candidates(text))
     chosen = select_longest(candidates)
     defined, blocked = _abbreviation_terms(text, chosen)
     candidates = [m for m in candidates if m.text not in blocked]
@@ -83,6 +82,9 @@ _COORDINATION = re.compile(r"((?:[A-Za-z][\w-]*,\s+)*[A-Za-z][\w-]*,?\s+(?:and|o
 _COORDINATION_BEFORE_HEAD = re.compile(
     r"((?:[A-Za-z][\w-]*,\s+)*[A-Za-z][\w-]*,?\s+(?:and|or|and/or)\s+[A-Za-z][\w-]*\s+)$"
 )
+#: How each of the two must end: a quick test that spares the full search for most mentions.
+_COORDINATION_END = re.compile(r"(?:and|or)\s+$")
+_COORDINATION_BEFORE_HEAD_END = re.compile(r"(?:and|or)\s+[A-Za-z][\w-]*\s+$")
 
 
 def _coordinated(text: str, mentions: list[Mention], matcher: Matcher) -> list[Mention]:
@@ -93,8 +95,12 @@ def _coordinated(text: str, mentions: list[Mention], matcher: Matcher) -> list[M
         if mention.term.kind is not EntityKind.DISEASE:
             continue
         head = words[-1]
-        pattern = _COORDINATION if len(words) > 1 else _COORDINATION_BEFORE_HEAD
-        match = pattern.search(text[max(0, mention.start - 120) : mention.start])
+        pattern, end = (
+            (_COORDINATION, _COORDINATION_END) if len(words) > 1
+            else (_COORDINATION_BEFORE_HEAD, _COORDINATION_BEFORE_HEAD_END)
+        )  # fmt: skip
+        before = text[max(0, mention.start - 120) : mention.start]
+        match = pattern.search(before) if end.search(before) else None
         if not match:
             continue
         base = mention.start - len(match.group(1))

@@ -101,6 +101,7 @@ class OutcomeCue:
     start: int
     end: int
     probability: float = 1.0
+    by_rule: bool = False  # read by a rule of the lexicon, not by the model
 
 
 @dataclass(frozen=True, slots=True)
@@ -311,8 +312,9 @@ class FindingExtractor:
                     if intervention.curie == disease.curie:
                         continue
                     signals = tuple(
-                        name for name, on in (("drug_named", drug_named), ("disease_named", named), ("hedged", hedged))
-                        if on
+                        name for name, on in (
+                            ("drug_named", drug_named), ("disease_named", named), ("hedged", hedged), ("by_rule", cue.by_rule)
+                        ) if on
                     )
                     confidence = self.model.calibration.confidence(cue.probability, signals)
                     evidence = Evidence(sentence.text, sentence.start, sentence.end, confidence)
@@ -328,32 +330,41 @@ class FindingExtractor:
         """The outcomes the model reads in a sentence. Conflicting outcomes ("improved A but did not
         improve B") are placed on the clauses that state them, when clauses can be told apart."""
         sentence = candidate.sentence
-        found = self._read_outcomes(candidate.features)
-        whole = [OutcomeCue(o, 0, len(sentence.text), p) for o, p in found]
-        outcomes = {o for o, _ in found}
-        if not any(len(outcomes & group) > 1 for group in self.cues.conflicting):
-            return whole
-        clauses = _clauses(sentence)
-        if len(clauses) < 2:
-            return whole
+        found = self._read_outcomes(candidate.features, replace=False)
+        outcomes = {o for o, _, _ in found}
+        if not any(len(outcomes & group) > 1 for group in self.cues.conflicting) or len(clauses := _clauses(sentence)) < 2:
+            return [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in self._replaced(found)]
+        whole = [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in found]
         placed: list[OutcomeCue] = []
         for start, end in clauses:
             a, b = start - sentence.start, min(end, sentence.end) - sentence.start
             inside = [m for m in candidate.mentions if start <= m.start < end]
             features = featurize(sentence.text[a:b], mention_spans(inside, start), candidate.context, self.lexicon)
-            placed += [OutcomeCue(o, a, b, p) for o, p in self._read_outcomes(features) if o in outcomes]
+            placed += [OutcomeCue(o, a, b, p, r) for o, p, r in self._read_outcomes(features) if o in outcomes]
         placed_outcomes = {c.outcome for c in placed}
         placed += [c for c in whole if c.outcome not in placed_outcomes]
         return sorted(placed, key=lambda c: (c.start, c.outcome.value))
 
-    def _read_outcomes(self, features: Sequence[str]) -> list[tuple[Outcome, float]]:
-        """The model's outcomes, and those the lexicon's rules read (``outcome_lexicon.toml [rules]``)."""
-        found = dict(self.model.outcomes(features))
-        for rule in self.lexicon.rules:
-            outcome = Outcome(rule.outcome)
-            if rule.applies(features) and outcome not in found:
-                found[outcome] = rule.probability
-        return sorted(found.items(), key=lambda op: -op[1])
+    def _read_outcomes(self, features: Sequence[str], replace: bool = True) -> list[tuple[Outcome, float, bool]]:
+        """(outcome, probability, read by a rule) for the model's outcomes and those the lexicon's rules
+        read (``outcome_lexicon.toml [rules]``); a rule's outcome takes the place of those it ``replaces``
+        unless ``replace`` is off (a sentence whose clauses are read one by one keeps them all until each
+        clause is read)."""
+        found = [(o, p, False) for o, p in self.model.outcomes(features)]
+        present = frozenset(features)
+        read = {o for o, _, _ in found}
+        found += [
+            (Outcome(rule.outcome), rule.probability, True)
+            for rule in self.lexicon.rules
+            if rule.outcome not in read and rule.applies(present)
+        ]
+        return self._replaced(found) if replace else sorted(found, key=lambda opr: -opr[1])
+
+    def _replaced(self, found: list[tuple[Outcome, float, bool]]) -> list[tuple[Outcome, float, bool]]:
+        """The outcomes left when each outcome a rule read takes the place of those its rule replaces."""
+        by_rule = {o.value for o, _, r in found if r}
+        replaced = {name for rule in self.lexicon.rules if rule.outcome in by_rule for name in rule.replaces}
+        return sorted((f for f in found if f[0].value not in replaced or f[2]), key=lambda opr: -opr[1])
 
     def _sentence_interventions(
         self, text: str, sentence: Sentence, inside: list[Mention], main: list[Term], cue: OutcomeCue

@@ -1,8 +1,9 @@
 """Dictionary matching over normalized tokens with an Aho–Corasick automaton.
 
-Each synonym of the vocabulary becomes a key of folded tokens (``kg.text.normalize``); the text is
-folded the same way and the automaton runs over token numbers, so a hit is always a whole run of tokens
-and maps back to character offsets of the original text. Short or acronym-like synonyms are guarded (see
+Each synonym of the vocabulary becomes a key of folded tokens (``kg.text.normalize``) written between
+spaces (" interleukin 6 "); the text is folded the same way and the automaton runs over its folded
+characters, so a hit is always a whole run of tokens and maps back to character offsets of the original
+text. Short or acronym-like synonyms are guarded (see
 :func:`guard`). The built matcher is cached as a pickle in the user's cache folder (:meth:`Matcher.cached`).
 """
 
@@ -11,14 +12,18 @@ from __future__ import annotations
 import os
 import pickle
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import accumulate, count
+from operator import add
 from typing import NamedTuple
 
 import ahocorasick
 
 from kg import resources
 from kg.model import EntityKind, Mention, Term
-from kg.text.normalize import Token, key, tokens
+from kg.text.normalize import Token, key, token_columns
 from kg.text.spans import TakenSpans
 from kg.vocabulary import Synonym, Vocabulary
 
@@ -113,23 +118,24 @@ def class_phrases(vocabulary: Vocabulary) -> Iterator[tuple[str, Entry]]:
 class Matcher:
     """Finds vocabulary terms in text.
 
-    The automaton runs over token numbers, not characters: each folded token of the vocabulary has a
-    number (from 1; a text token the vocabulary lacks is 0 and matches nothing), each key is the sequence
-    of its tokens' numbers, and its value is an index into ``_values``: ``(number of tokens, entries)``
-    with each :class:`Entry` kept as a plain ``(curie, rank, exact)`` tuple.
-    A hit is therefore always a whole run of tokens, and the automaton is small enough that the cached
-    matcher loads in a fraction of a second (:meth:`cached`).
+    The automaton runs over the characters of the folded text, " " + its tokens joined by spaces + " ":
+    each key is a synonym's folded tokens written the same way, so a hit starts and ends at a space and is
+    always a whole run of tokens (no folded token holds a space). Its value is an index into ``_values``:
+    ``(number of tokens, entries)`` with each :class:`Entry` kept as a plain ``(curie, rank, exact)`` tuple,
+    so the cached matcher is plain data (:meth:`cached`).
+
+    Characters, not token numbers: a trie node keeps its children in a list that is searched one by one,
+    and over token numbers the root has tens of thousands of them, which made every token cost a long scan.
+    Over characters no node has more children than the alphabet.
     """
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
-        self._token_ids: dict[str, int] = {}
         self._values: list[tuple[int, tuple[tuple[str, int, str | None], ...]]] = []
-        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS, ahocorasick.KEY_SEQUENCE)
+        self._automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for words, entries in _entries(vocabulary).items():
-            ids = tuple(self._token_ids.setdefault(word, len(self._token_ids) + 1) for word in words)
-            self._automaton.add_word(ids, len(self._values))
-            self._values.append((len(ids), tuple((e.curie, e.rank, e.exact) for e in entries)))
+            self._automaton.add_word(_spaced(words), len(self._values))
+            self._values.append((len(words), tuple((e.curie, e.rank, e.exact) for e in entries)))
         self._automaton.make_automaton()
 
     @classmethod
@@ -156,8 +162,7 @@ class Matcher:
         return matcher
 
     def _state(self) -> dict:
-        return {"format": CACHE_FORMAT, "token_ids": self._token_ids, "values": self._values,
-                "automaton": self._automaton}  # fmt: skip
+        return {"format": CACHE_FORMAT, "values": self._values, "automaton": self._automaton}
 
     @classmethod
     def _from_state(cls, vocabulary: Vocabulary, state: dict) -> Matcher:
@@ -168,23 +173,24 @@ class Matcher:
             raise ValueError("the cached automaton is not finished")
         matcher = cls.__new__(cls)
         matcher.vocabulary = vocabulary
-        matcher._token_ids = state["token_ids"]
         matcher._values = state["values"]
         matcher._automaton = automaton
         return matcher
 
-    def _ids(self, toks: list[Token]) -> tuple[int, ...]:
-        get = self._token_ids.get
-        return tuple(get(t.norm, 0) for t in toks)
-
     def candidates(self, text: str, toks: list[Token] | None = None) -> Iterator[Mention]:
         """Every dictionary hit, overlapping ones included: by end token, the longest first."""
-        toks = tokens(text) if toks is None else toks
-        if not toks:
+        if toks is None:
+            norms, starts, ends = token_columns(text)
+        else:
+            norms, starts, ends = [t.norm for t in toks], [t.start for t in toks], [t.end for t in toks]
+        if not norms:
             return
-        for last, index in self._automaton.iter(self._ids(toks)):
+        # the space after token i sits at (letters of tokens 0..i) + (i + 1) in the folded text
+        after = list(map(add, accumulate(map(len, norms)), count(1)))
+        for space, index in self._automaton.iter(_spaced(norms)):
             length, entries = self._values[index]
-            start, end = toks[last + 1 - length].start, toks[last].end
+            last = bisect_left(after, space)
+            start, end = starts[last + 1 - length], ends[last]
             surface = text[start:end]
             letters = surface.replace("-", "").replace("‐", "")
             for curie, rank, exact in entries:
@@ -196,8 +202,8 @@ class Matcher:
 
     def lookup(self, phrase: str) -> Term | None:
         """The best term whose synonym is exactly ``phrase`` (spelling-insensitively), or None."""
-        ids = self._ids(tokens(phrase))
-        index = self._automaton.get(ids, None) if ids and 0 not in ids else None
+        norms = token_columns(phrase)[0]
+        index = self._automaton.get(_spaced(norms), None) if norms else None
         if index is None:
             return None
         terms = self.vocabulary.terms
@@ -210,7 +216,12 @@ class Matcher:
 
 
 #: Version of the pickled matcher's layout; a cache file of another version is rebuilt.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
+
+
+def _spaced(words: Iterable[str]) -> str:
+    """Folded tokens as the automaton reads them: " il 6 receptor "."""
+    return " " + " ".join(words) + " "
 
 
 def _entries(vocabulary: Vocabulary) -> dict[tuple[str, ...], tuple[Entry, ...]]:
@@ -234,22 +245,34 @@ def _entries(vocabulary: Vocabulary) -> dict[tuple[str, ...], tuple[Entry, ...]]
 
 
 def rank_of(mention: Mention) -> int:
-    source = mention.source
+    """How much a mention's source is trusted: the synonym rank of a dictionary hit, else 4."""
+    return _source_rank(mention.source)
+
+
+@lru_cache(maxsize=1024)
+def _source_rank(source: str) -> int:
     return int(source.rsplit(":", 1)[1]) if source.startswith("dictionary:") else 4
+
+
+def _preference(mention: Mention) -> tuple[int, int, int, int, str]:
+    """Sort key of :func:`select_longest`: longest first, then the most trusted, then the kind priority."""
+    return (mention.start - mention.end, -_source_rank(mention.source), -KIND_PRIORITY[mention.term.kind],
+            mention.start, mention.term.curie)  # fmt: skip
 
 
 def select_longest(candidates: Iterable[Mention]) -> list[Mention]:
     """Greedy choice of non-overlapping mentions, sorted by start offset: longest first, then the most
     trusted, then the kind priority. O(n log n): each overlap test is one bisection (:class:`TakenSpans`)."""
-    ordered = sorted(
-        candidates,
-        key=lambda m: (-(m.end - m.start), -rank_of(m), -KIND_PRIORITY[m.term.kind], m.start, m.term.curie),
-    )
     taken: list[Mention] = []
     used = TakenSpans()
-    for mention in ordered:
-        if used.overlaps(mention.start, mention.end):
-            continue
-        taken.append(mention)
-        used.add(mention.start, mention.end)
-    return sorted(taken, key=lambda m: (m.start, m.end))
+    overlaps, add = used.overlaps, used.add
+    for mention in sorted(candidates, key=_preference):
+        start, end = mention.start, mention.end
+        if not overlaps(start, end):
+            taken.append(mention)
+            add(start, end)
+    return sorted(taken, key=_span)
+
+
+def _span(mention: Mention) -> tuple[int, int]:
+    return mention.start, mention.end

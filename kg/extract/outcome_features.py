@@ -38,16 +38,18 @@ _INTERVAL = re.compile(
 
 @dataclass(frozen=True)
 class OutcomeRule:
-    """An outcome read when every wording group of ``all`` is in a sentence and none of ``none``."""
+    """An outcome read when a wording group of ``any`` is in a sentence and none of ``none``; it takes the
+    place of the outcomes of ``replaces``."""
 
     outcome: str
-    all: frozenset[str]
+    any: frozenset[str]
     none: frozenset[str]
+    replaces: frozenset[str]
     probability: float
 
-    def applies(self, features: Iterable[str]) -> bool:
-        present = {f[4:] for f in features if f.startswith("lex:")}
-        return self.all <= present and not self.none & present
+    def applies(self, present: frozenset[str]) -> bool:
+        """Whether the rule reads its outcome in a sentence with these features."""
+        return any(f"lex:{g}" in present for g in self.any) and not any(f"lex:{g}" in present for g in self.none)
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Lexicon:
     """The compiled ``outcome_lexicon.toml``."""
 
     groups: tuple[tuple[str, re.Pattern[str]], ...]
+    #: the same groups for lower-cased text, without re.IGNORECASE (case folding makes matching twice as slow)
+    lowered: tuple[tuple[str, re.Pattern[str]], ...]
     negation_openers: frozenset[str]
     negation_closers: frozenset[str]
     negation_window: int
@@ -75,19 +79,32 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
         (name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
         for name, patterns in data["groups"].items()
     )
+    lowered = tuple(
+        (name, re.compile("|".join(f"(?:{_lower_literals(p)})" for p in patterns)))
+        for name, patterns in data["groups"].items()
+    )
     return Lexicon(
         groups,
+        lowered,
         frozenset(data["negation_openers"]),
         frozenset(data["negation_closers"]),
         int(data["negation_window"]),
         re.compile("|".join(rf"\b{re.escape(p)}\b" for p in data["pseudo_negations"]), re.IGNORECASE),
         tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in data["sections"].items()),
         tuple(
-            OutcomeRule(name, frozenset(rule["all"]), frozenset(rule.get("none", ())), float(rule["probability"]))
+            OutcomeRule(
+                name, frozenset(rule["any"]), frozenset(rule.get("none", ())), frozenset(rule.get("replaces", ())),
+                float(rule["probability"]),
+            )
             for name, rule in data.get("rules", {}).items()
         ),
         tuple((name, frozenset(groups)) for name, groups in data.get("conjunctions", {}).items()),
     )
+
+
+def _lower_literals(pattern: str) -> str:
+    """A pattern for lower-cased text: its literal capitals lowered, escapes such as ``\\W`` or ``\\S`` kept."""
+    return re.sub(r"(?<!\\)[A-Z]", lambda m: m.group().lower(), pattern)
 
 
 def masked(text: str, spans: Iterable[tuple[int, int, str]]) -> str:
@@ -174,7 +191,8 @@ def featurize(
     words = negation_marked(tokens(plain), lexicon)
     features = {f"w:{w}" for w in words}
     features.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
-    groups = {name for name, pattern in lexicon.groups if pattern.search(text)}
+    lower = text.lower()
+    groups = {name for name, pattern in lexicon.lowered if pattern.search(lower)}
     features.update(f"lex:{name}" for name in groups)
     features.update(f"lex:{name}" for name, parts in lexicon.conjunctions if parts <= groups)
     features.update(statistics(text))

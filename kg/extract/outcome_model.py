@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,7 +55,9 @@ class OutcomeModel:
     calibration: Calibration = field(default_factory=Calibration)
     trained_on: Mapping[str, object] = field(default_factory=dict)
     gated: bool = False  # the first weight of each row is the "states a result" head
-    thresholds: Mapping[Outcome, float] = field(default_factory=dict)  # per outcome, else ``threshold``
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_gate", {f: row[0] for f, row in self.weights.items() if row[0]} if self.gated else {})
 
     def probabilities(self, features: Iterable[str]) -> dict[Outcome, float]:
         """P(outcome stated); with a gate, P(a result is stated) * P(outcome | a result)."""
@@ -68,9 +70,14 @@ class OutcomeModel:
         gate = sigmoid(scores.pop(0)) if self.gated else 1.0
         return {c: gate * sigmoid(s) for c, s in zip(self.classes, scores, strict=True)}
 
-    def outcomes(self, features: Iterable[str]) -> list[tuple[Outcome, float]]:
-        """The outcomes stated (probability at or above the threshold), most probable first."""
-        found = [(c, p) for c, p in self.probabilities(features).items() if p >= self.thresholds.get(c, self.threshold)]
+    def outcomes(self, features: Sequence[str]) -> list[tuple[Outcome, float]]:
+        """The outcomes stated (probability at or above the threshold), most probable first. With a gate,
+        a sentence whose gate is below the threshold states none (P(outcome) <= P(result))."""
+        if self.gated:
+            gate = self._gate
+            if sigmoid(self.intercepts[0] + sum(gate.get(f, 0.0) for f in features)) < self.threshold:
+                return []
+        found = [(c, p) for c, p in self.probabilities(features).items() if p >= self.threshold]
         return sorted(found, key=lambda cp: -cp[1])
 
     @classmethod
@@ -87,7 +94,6 @@ class OutcomeModel:
             "intercepts": [round(x, 5) for x in self.intercepts],
             "threshold": self.threshold,
             "gated": self.gated,
-            "thresholds": {c.value: t for c, t in self.thresholds.items()},
             "calibration": {
                 "intercept": round(self.calibration.intercept, 5),
                 "slope": round(self.calibration.slope, 5),
@@ -117,7 +123,7 @@ class OutcomeModel:
             ),
             trained_on=data.get("trained_on", {}),
             gated=bool(data.get("gated", False)),
-            thresholds={Outcome(c): float(t) for c, t in data.get("thresholds", {}).items()},
+
         )
 
     def save(self, path: Path) -> None:

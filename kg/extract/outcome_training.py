@@ -37,7 +37,7 @@ from kg.extract.outcome_model import MODEL_FILE, Calibration, OutcomeModel, logi
 from kg.model import Document, Finding, Mention, Outcome
 
 CLASSES = tuple(Outcome)
-SIGNALS = ("drug_named", "disease_named", "hedged")
+SIGNALS = ("drug_named", "by_rule")  # hedged and disease_named overfit the calibration (leave-one-topic-out)
 # Hyper-parameters, chosen by leave-one-topic-out cross-validation on the development corpus
 # (benchmarks/findings_cv.py --grid prints the grid).
 C = 0.2
@@ -264,7 +264,7 @@ def fit(
             coefficients.append(np.zeros(len(names)))
             intercepts.append(-10.0 if target.size == 0 or target.max() == 0 else 10.0)
             continue
-        model = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
+        model = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=0)
         model.fit(matrix[known], target, sample_weight=weights[known])
         coefficients.append(model.coef_[0])
         intercepts.append(float(model.intercept_[0]))
@@ -351,21 +351,28 @@ def calibration_data(held_out: Iterable[HeldOut]) -> list[tuple[float, tuple[str
 
 
 def fit_calibration(data: Sequence[tuple[float, tuple[str, ...], bool, str]]) -> Calibration:
-    """Logistic calibration over logit(p) and the signals; a signal may raise confidence, never lower it
-    for naming the drug (naming it is no reason for doubt)."""
+    """Logistic calibration over logit(p) and the signals. Neither a more probable outcome nor naming the
+    drug may lower the confidence: a coefficient fitted below zero is fixed at zero and the rest refitted."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     if len({right for _, _, right, _ in data}) < 2:
         return Calibration()
+    names = ("logit", *SIGNALS)
     x = np.array([[logit(p), *(s in signals for s in SIGNALS)] for p, signals, _, _ in data], dtype=float)
     y = np.array([right for _, _, right, _ in data], dtype=int)
-    model = LogisticRegression(C=1.0).fit(x, y)
-    weights = dict(zip(SIGNALS, (float(w) for w in model.coef_[0][1:]), strict=True))
-    if weights["drug_named"] < 0:  # refit without it
-        model = LogisticRegression(C=1.0).fit(np.delete(x, 1, axis=1), y)
-        weights = {"drug_named": 0.0, **dict(zip(SIGNALS[1:], (float(w) for w in model.coef_[0][1:]), strict=True))}
-    return Calibration(float(model.intercept_[0]), float(model.coef_[0][0]), weights)
+    kept = list(range(len(names)))
+    while True:
+        model = LogisticRegression(C=1.0, random_state=0).fit(x[:, kept], y)
+        coefficients = dict(zip((names[i] for i in kept), model.coef_[0], strict=True))
+        negative = [names.index(n) for n in ("logit", "drug_named") if coefficients.get(n, 0.0) < 0]
+        if not negative:
+            break
+        kept = [i for i in kept if i not in negative]
+        if not kept:
+            return Calibration(float(np.log(y.mean() / (1 - y.mean()))), 0.0, {})
+    signals = {n: float(coefficients.get(n, 0.0)) for n in SIGNALS}
+    return Calibration(float(model.intercept_[0]), float(coefficients.get("logit", 0.0)), signals)
 
 
 def reliability(confidences: Sequence[float], rights: Sequence[bool], bins: int = 5) -> tuple[list[tuple], float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
@@ -50,22 +51,47 @@ def _split_prefix(word: str) -> tuple[str, ...]:
     return (word,)
 
 
+@lru_cache(maxsize=1 << 16)
+def _pieces(word: str) -> tuple[str, ...] | None:
+    """The folded tokens of one regex word (two for "antiinflammatory"), or None for a possessive 's.
+    Cached: abstracts repeat their words, so most tokens cost one dictionary look-up."""
+    if word[0] in "'’":
+        return None
+    parts = _split_prefix(word)
+    if len(parts) == 2:
+        return parts[0].lower(), _fold(parts[1])
+    return (_fold(word),)
+
+
+def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
+    """The tokens of :func:`tokens` as three parallel lists (folded forms, start and end offsets), without
+    building a :class:`Token` each: the dictionary matcher runs over whole documents of them."""
+    skipped = {m.start() + 1 for m in _INNER_ABBREVIATION.finditer(text)} if "(" in text else ()
+    norms: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for match in _TOKEN.finditer(text):
+        pieces = _pieces(match.group())
+        if pieces is None:
+            continue
+        start, end = match.span()
+        if skipped and start in skipped:
+            continue
+        if len(pieces) == 1:
+            norms.append(pieces[0])
+            starts.append(start)
+            ends.append(end)
+        else:
+            cut = start + len(pieces[0])
+            norms += pieces
+            starts += (start, cut)
+            ends += (cut, end)
+    return norms, starts, ends
+
+
 def tokens(text: str) -> list[Token]:
     """Letter runs, digit runs and Greek letters, folded; punctuation and possessive 's are dropped."""
-    skipped = {m.start() + 1 for m in _INNER_ABBREVIATION.finditer(text)}
-    out = []
-    for match in _TOKEN.finditer(text):
-        word = match.group()
-        if word[0] in "'’" or match.start() in skipped:
-            continue
-        parts = _split_prefix(word)
-        if len(parts) == 2:
-            cut = match.start() + len(parts[0])
-            out.append(Token(parts[0].lower(), match.start(), cut))
-            out.append(Token(_fold(parts[1]), cut, match.end()))
-        else:
-            out.append(Token(_fold(word), match.start(), match.end()))
-    return out
+    return [Token(*token) for token in zip(*token_columns(text))]
 
 
 def key(text: str) -> str:

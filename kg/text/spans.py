@@ -9,7 +9,7 @@ non-overlapping spans; :class:`SpanIndex` lists the items lying inside an interv
 from __future__ import annotations
 
 import heapq
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -25,21 +25,36 @@ class TakenSpans:
     strictly contains its offset). Taken spans never overlap, so sorted by ``(start, end)`` their ends
     never decrease: the last taken span starting before ``end`` has the largest end of all of them, and
     one comparison with it decides an overlap.
+
+
+    A plain sorted list holds the spans until there are :data:`LIST_LIMIT` of them (an insertion then moves
+    at most that many, which is quicker than a :class:`SortedList` for the few spans of an abstract), and a
+    :class:`SortedList` from then on, so that a long document stays O(log n) per span.
     """
 
+    LIST_LIMIT = 512
+
     def __init__(self) -> None:
-        self._spans: SortedList = SortedList()
+        self._spans: list[tuple[int, int]] | SortedList = []
+        self._small = True
 
     def __len__(self) -> int:
         return len(self._spans)
 
     def overlaps(self, start: int, end: int) -> bool:
-        before = self._spans.bisect_left((end,))  # spans[before - 1] is the last one with start < end
-        return before > 0 and self._spans[before - 1][1] > start
+        spans = self._spans
+        # spans[before - 1] is the last one with start < end
+        before = bisect_left(spans, (end,)) if self._small else spans.bisect_left((end,))
+        return before > 0 and spans[before - 1][1] > start
 
     def add(self, start: int, end: int) -> None:
         """Take ``[start, end)``; the caller has checked that it overlaps nothing taken."""
-        self._spans.add((start, end))
+        if not self._small:
+            self._spans.add((start, end))
+            return
+        insort(self._spans, (start, end))
+        if len(self._spans) >= self.LIST_LIMIT:
+            self._spans, self._small = SortedList(self._spans), False
 
 
 class SpanIndex(Generic[T]):
