@@ -88,7 +88,8 @@ class OutcomeModel:
     # ------------------------------------------------------------------ file
 
     def to_json(self) -> str:
-        data = {
+        """The model as JSON with one feature a line (small diffs when it is regenerated)."""
+        head = {
             "format": FORMAT,
             "classes": [c.value for c in self.classes],
             "intercepts": [round(x, 5) for x in self.intercepts],
@@ -100,9 +101,12 @@ class OutcomeModel:
                 "signals": {k: round(v, 5) for k, v in sorted(self.calibration.signals.items())},
             },
             "trained_on": dict(self.trained_on),
-            "weights": {f: [round(x, 4) for x in row] for f, row in sorted(self.weights.items())},
         }
-        return json.dumps(data, ensure_ascii=False, indent=0, sort_keys=False) + "\n"
+        rows = [
+            f"{json.dumps(f, ensure_ascii=False)}: {json.dumps([round(x, 4) for x in row])}"
+            for f, row in sorted(self.weights.items())
+        ]
+        return json.dumps(head, ensure_ascii=False)[:-1] + ', "weights": {\n' + ",\n".join(rows) + "\n}}\n"
 
     @classmethod
     def from_json(cls, text: str, source: str = "outcome model") -> OutcomeModel:
