@@ -32,10 +32,9 @@ sys.path.insert(0, str(ROOT))
 from kg.export import to_record  # noqa: E402
 from kg.extract.associations import extract_associations  # noqa: E402
 from kg.extract.outcome_training import (  # noqa: E402
-    C,
     CORPUS_WEIGHT,
-    name_key,
     THRESHOLD,
+    C,
     calibration_data,
     corpus_examples,
     cross_validate,
@@ -44,6 +43,7 @@ from kg.extract.outcome_training import (  # noqa: E402
     external_examples,
     fit,
     load_corpus,
+    name_key,
     reliability,
     text_features,
     training_setup,
@@ -60,8 +60,15 @@ def score(shared: Path, held_out, vocabulary) -> list[str]:
             record = to_record(Extraction(document, mentions, item.findings, associations))
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     result = subprocess.run(
-        [sys.executable, str(shared / "eval" / "score.py"), str(shared / "corpus" / "gold.json"), handle.name],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            str(shared / "eval" / "score.py"),
+            str(shared / "corpus" / "gold.json"),
+            handle.name,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     Path(handle.name).unlink()
     return result.stdout.strip().splitlines()
@@ -75,14 +82,25 @@ def association_figures(held_out, vocabulary) -> list[str]:
         document, mentions = item.gold_document.document, item.gold_document.mentions
         system = {
             (a.relation, frozenset(_names(a.subject)), frozenset(_names(a.object)))
-            for a in extract_associations(document, mentions, vocabulary) if not a.negated
+            for a in extract_associations(document, mentions, vocabulary)
+            if not a.negated
         }
         gold = item.gold_document.gold.get("associations", [])
         used = set()
         for g in gold:
-            subject, obj = {name_key(g["subject"])}, {name_key(g["object"])} | ({g["object_doid"]} if g.get("object_doid") else set())
+            subject, obj = (
+                {name_key(g["subject"])},
+                {name_key(g["object"])} | ({g["object_doid"]} if g.get("object_doid") else set()),
+            )
             counts[g["relation"]][1] += 1
-            hit = next((s for s in system if s not in used and s[0] == g["relation"] and s[1] & subject and s[2] & obj), None)
+            hit = next(
+                (
+                    s
+                    for s in system
+                    if s not in used and s[0] == g["relation"] and s[1] & subject and s[2] & obj
+                ),
+                None,
+            )
             if hit:
                 used.add(hit)
                 counts[g["relation"]][0] += 1
@@ -92,7 +110,9 @@ def association_figures(held_out, vocabulary) -> list[str]:
     total = [sum(c[i] for c in counts.values()) for i in range(3)]
     for relation, (tp, ng, ns) in [*sorted(counts.items()), ("all", total)]:
         p, r = tp / ns if ns else 0.0, tp / ng if ng else 0.0
-        lines.append(f"{relation:14s} {p:.3f}  {r:.3f}  {2 * p * r / (p + r) if p + r else 0.0:.3f}   {tp}/{ng}/{ns}")
+        lines.append(
+            f"{relation:14s} {p:.3f}  {r:.3f}  {2 * p * r / (p + r) if p + r else 0.0:.3f}   {tp}/{ng}/{ns}"
+        )
     return lines
 
 
@@ -107,29 +127,41 @@ def comparator_figures(held_out) -> str:
                 continue
             total += 1
             agree += any(
-                f.comparator is not None and name_key(f.comparator.label) == name_key(gold["comparator"])
-                and name_key(f.intervention.label) == name_key(gold["intervention"]) for f in item.findings
+                f.comparator is not None
+                and name_key(f.comparator.label) == name_key(gold["comparator"])
+                and name_key(f.intervention.label) == name_key(gold["intervention"])
+                for f in item.findings
             )
-    return (f"comparators: {named} of {len(findings)} extracted findings name one; "
-            f"{agree} of the {total} gold comparators found")
+    return (
+        f"comparators: {named} of {len(findings)} extracted findings name one; "
+        f"{agree} of the {total} gold comparators found"
+    )
 
 
 def _names(term) -> set[str]:
-    return {name_key(term.label), *({name_key(term.symbol)} if term.symbol else set()), term.curie.upper(),
-            *(x.upper() for x in term.xrefs)}
+    return {
+        name_key(term.label),
+        *({name_key(term.symbol)} if term.symbol else set()),
+        term.curie.upper(),
+        *(x.upper() for x in term.xrefs),
+    }
 
 
 def evidence_inference_check(shared: Path, external, documents, extractor, matcher) -> str:
     """Fitted without the validation split, the outcome heads label its texts: is no difference read as no
     difference? (The gate is left out: every Evidence Inference text states a result.)"""
     model = replace(fit([*external, *corpus_examples(documents)]), gated=False)
-    model = replace(model, intercepts=model.intercepts[1:], weights={f: w[1:] for f, w in model.weights.items()})
+    model = replace(
+        model, intercepts=model.intercepts[1:], weights={f: w[1:] for f, w in model.weights.items()}
+    )
     no_difference = {Outcome.NO_EFFICACY, Outcome.WELL_TOLERATED}
     gold, predicted = [], []
     for text, code, _ in evidence_inference_rows(shared / "corpora" / "evidence-inference", "validation"):
         p = model.probabilities(text_features(text, extractor, matcher))
         gold.append(code == 0)
-        predicted.append(max(p[o] for o in no_difference) > max(p[Outcome.EFFICACY], p[Outcome.SAFETY_CONCERN]))
+        predicted.append(
+            max(p[o] for o in no_difference) > max(p[Outcome.EFFICACY], p[Outcome.SAFETY_CONCERN])
+        )
     accuracy = sum(g == s for g, s in zip(gold, predicted, strict=True)) / len(gold)
     f1s = []
     for positive in (True, False):
@@ -146,7 +178,9 @@ def evidence_inference_check(shared: Path, external, documents, extractor, match
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
-    parser.add_argument("--grid", action="store_true", help="also print findings F1 over a hyper-parameter grid")
+    parser.add_argument(
+        "--grid", action="store_true", help="also print findings F1 over a hyper-parameter grid"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     vocabulary, matcher, extractor = training_setup()
@@ -154,17 +188,23 @@ def main() -> int:
     external = [*ei, *sections]
     documents = load_corpus(args.shared / "corpus", extractor, matcher)
     topics = sorted({d.topic for d in documents})
-    print(f"data: {len(ei)} Evidence Inference train texts, {len(sections)} structured-abstract sentences, "
-          f"{len(documents)} corpus documents in {len(topics)} topics ({time.perf_counter() - started:.1f} s)")
+    print(
+        f"data: {len(ei)} Evidence Inference train texts, {len(sections)} structured-abstract sentences, "
+        f"{len(documents)} corpus documents in {len(topics)} topics ({time.perf_counter() - started:.1f} s)"
+    )
 
     if args.grid:
         for c, weight, threshold in itertools.product((0.1, 0.2, 0.5), (1.0, 3.0), (0.4, 0.5, 0.6)):
-            held_out = cross_validate(external, documents, vocabulary, c=c, corpus_weight=weight, threshold=threshold)
+            held_out = cross_validate(
+                external, documents, vocabulary, c=c, corpus_weight=weight, threshold=threshold
+            )
             lines = score(args.shared, held_out, vocabulary)
             print(f"C={c} corpus_weight={weight} threshold={threshold}: {lines[-1]}")
 
     held_out = cross_validate(external, documents, vocabulary)
-    print(f"\nleave-one-topic-out (C={C}, corpus weight {CORPUS_WEIGHT}, threshold {THRESHOLD}), scored by eval/score.py:")
+    print(
+        f"\nleave-one-topic-out (C={C}, corpus weight {CORPUS_WEIGHT}, threshold {THRESHOLD}), scored by eval/score.py:"
+    )
     print("\n".join(score(args.shared, held_out, vocabulary)))
 
     data = calibration_data(held_out)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.extract.outcome_features import featurize, negation_marked, statistics, tokens, load_lexicon
+from kg.extract.outcome_features import featurize, load_lexicon, negation_marked, statistics, tokens
 from kg.extract.outcome_model import MODEL_FILE, OutcomeModel, default_model
 from kg.model import Outcome
 
@@ -74,12 +74,28 @@ def test_confidence_never_falls_for_naming_the_drug() -> None:
 
 # Evidence texts written for this test, in the shape of Evidence Inference answers.
 SAMPLE_ANSWERS = [
-    ("Remission rates did not differ between the two arms (31% vs 29%; p = 0.71).", "no significant difference", 0),
+    (
+        "Remission rates did not differ between the two arms (31% vs 29%; p = 0.71).",
+        "no significant difference",
+        0,
+    ),
     ("No significant difference in mortality was found between groups.", "no significant difference", 0),
     ("Pain scores were similar in both groups at 12 weeks (p = 0.44).", "no significant difference", 0),
-    ("The response rate was significantly higher with the antibody (48% vs 20%; p < 0.001).", "significantly increased", 1),
-    ("Relapses were significantly fewer in the treated group (hazard ratio 0.35, 95% CI 0.2 to 0.6).", "significantly decreased", -1),
-    ("Disease activity improved significantly compared with placebo (p = 0.002).", "significantly increased", 1),
+    (
+        "The response rate was significantly higher with the antibody (48% vs 20%; p < 0.001).",
+        "significantly increased",
+        1,
+    ),
+    (
+        "Relapses were significantly fewer in the treated group (hazard ratio 0.35, 95% CI 0.2 to 0.6).",
+        "significantly decreased",
+        -1,
+    ),
+    (
+        "Disease activity improved significantly compared with placebo (p = 0.002).",
+        "significantly increased",
+        1,
+    ),
 ]
 
 
@@ -93,26 +109,54 @@ def _write_sample(root: Path) -> Path:
             writer.writerow([i, 100 + i, "remission", "antibody", "placebo"])
     with (ei / "v2_annotations.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["UserID", "PromptID", "PMCID", "Valid Label", "Valid Reasoning", "Label", "Annotations",
-                         "Label Code", "In Abstract", "Evidence Start", "Evidence End"])
+        writer.writerow(
+            [
+                "UserID",
+                "PromptID",
+                "PMCID",
+                "Valid Label",
+                "Valid Reasoning",
+                "Label",
+                "Annotations",
+                "Label Code",
+                "In Abstract",
+                "Evidence Start",
+                "Evidence End",
+            ]
+        )
         for i, (text, label, code) in enumerate(SAMPLE_ANSWERS):
             writer.writerow([0, i, 100 + i, "True", "True", label, text, code, 1, 0, len(text)])
     (ei / "train_article_ids.txt").write_text("\n".join(str(100 + i) for i in range(len(SAMPLE_ANSWERS))))
     corpus = root / "corpus"
     (corpus / "dev").mkdir(parents=True)
     documents = {
-        "a.txt": ("Tocilizumab in giant cell arteritis",
-                  "Tocilizumab was compared with placebo. Tocilizumab significantly improved sustained remission."),
-        "b.txt": ("Siltuximab in multiple myeloma",
-                  "We studied siltuximab in multiple myeloma. Siltuximab did not improve progression-free survival."),
+        "a.txt": (
+            "Tocilizumab in giant cell arteritis",
+            "Tocilizumab was compared with placebo. Tocilizumab significantly improved sustained remission.",
+        ),
+        "b.txt": (
+            "Siltuximab in multiple myeloma",
+            "We studied siltuximab in multiple myeloma. Siltuximab did not improve progression-free survival.",
+        ),
     }
     gold, manifest = [], []
     for name, (title, abstract) in documents.items():
         (corpus / "dev" / name).write_text(f"{title}\n\n{abstract}", encoding="utf-8")
         last = abstract.split(". ")[-1]
         outcome = "efficacy" if "significantly improved" in last else "no_efficacy"
-        gold.append({"file": name, "findings": [{"intervention": title.split()[0].lower(), "disease": title.split(" in ")[1],
-                                                  "outcome": outcome, "evidence": last}]})
+        gold.append(
+            {
+                "file": name,
+                "findings": [
+                    {
+                        "intervention": title.split()[0].lower(),
+                        "disease": title.split(" in ")[1],
+                        "outcome": outcome,
+                        "evidence": last,
+                    }
+                ],
+            }
+        )
         manifest.append({"file": name, "topic": name[0]})
     (corpus / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
     (corpus / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")

@@ -27,9 +27,7 @@ _P_VALUE = re.compile(
     r"\bp\s*(?:-?\s*values?\s*)?(<|>|=|≤|≥|<=|>=)\s*(\d[.·]\d+\s*[x×]\s*10\s*[-−–]\s*\d+|0?[.·]\d+|1(?:[.·]0+)?)",
     re.IGNORECASE,
 )
-_RATIO = re.compile(
-    r"\b(?:hazard|odds|risk|rate)\s+ratios?\b|\b(?:a?HR|a?OR|RR|IRR)\b", re.IGNORECASE
-)
+_RATIO = re.compile(r"\b(?:hazard|odds|risk|rate)\s+ratios?\b|\b(?:a?HR|a?OR|RR|IRR)\b", re.IGNORECASE)
 _INTERVAL = re.compile(
     r"(?:95\s*%\s*(?:CI|confidence\s+intervals?|CrI)|\bCI\b)[\s:,=]*[(\[]?\s*(-?\d+(?:[.·]\d+)?)\s*(?:-|–|—|to|,)\s*(-?\d+(?:[.·]\d+)?)",
     re.IGNORECASE,
@@ -49,7 +47,9 @@ class OutcomeRule:
 
     def applies(self, present: frozenset[str]) -> bool:
         """Whether the rule reads its outcome in a sentence with these features."""
-        return any(f"lex:{g}" in present for g in self.any) and not any(f"lex:{g}" in present for g in self.none)
+        return any(f"lex:{g}" in present for g in self.any) and not any(
+            f"lex:{g}" in present for g in self.none
+        )
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,10 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
         tuple((name, re.compile(pattern, re.IGNORECASE)) for name, pattern in data["sections"].items()),
         tuple(
             OutcomeRule(
-                name, frozenset(rule["any"]), frozenset(rule.get("none", ())), frozenset(rule.get("replaces", ())),
+                name,
+                frozenset(rule["any"]),
+                frozenset(rule.get("none", ())),
+                frozenset(rule.get("replaces", ())),
                 float(rule["probability"]),
             )
             for name, rule in data.get("rules", {}).items()
@@ -182,7 +185,10 @@ def statistics(text: str) -> set[str]:
 
 
 def featurize(
-    text: str, spans: Iterable[tuple[int, int, str]] = (), context: Iterable[str] = (), lexicon: Lexicon | None = None
+    text: str,
+    spans: Iterable[tuple[int, int, str]] = (),
+    context: Iterable[str] = (),
+    lexicon: Lexicon | None = None,
 ) -> tuple[str, ...]:
     """The features of one sentence (or clause); ``spans`` are entity mentions in it (offsets into
     ``text``), ``context`` extra features the caller knows (section, position, named entities)."""

@@ -42,7 +42,9 @@ class Calibration:
     signals: Mapping[str, float] = field(default_factory=dict)
 
     def confidence(self, probability: float, signals: Iterable[str]) -> float:
-        score = self.intercept + self.slope * logit(probability) + sum(self.signals.get(s, 0.0) for s in signals)
+        score = (
+            self.intercept + self.slope * logit(probability) + sum(self.signals.get(s, 0.0) for s in signals)
+        )
         return round(sigmoid(score), 2)
 
 
@@ -57,7 +59,9 @@ class OutcomeModel:
     gated: bool = False  # the first weight of each row is the "states a result" head
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_gate", {f: row[0] for f, row in self.weights.items() if row[0]} if self.gated else {})
+        object.__setattr__(
+            self, "_gate", {f: row[0] for f, row in self.weights.items() if row[0]} if self.gated else {}
+        )
 
     def probabilities(self, features: Iterable[str]) -> dict[Outcome, float]:
         """P(outcome stated); with a gate, P(a result is stated) * P(outcome | a result)."""
@@ -123,11 +127,12 @@ class OutcomeModel:
             weights={f: tuple(row) for f, row in data["weights"].items()},
             threshold=float(data["threshold"]),
             calibration=Calibration(
-                calibration.get("intercept", 0.0), calibration.get("slope", 1.0), calibration.get("signals", {})
+                calibration.get("intercept", 0.0),
+                calibration.get("slope", 1.0),
+                calibration.get("signals", {}),
             ),
             trained_on=data.get("trained_on", {}),
             gated=bool(data.get("gated", False)),
-
         )
 
     def save(self, path: Path) -> None:

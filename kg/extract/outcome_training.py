@@ -100,7 +100,11 @@ def evidence_inference_rows(folder: Path, split: str) -> Iterator[tuple[str, int
     seen = set()
     with (folder / "v2_annotations.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["PMCID"] not in articles or row["Valid Label"] != "True" or row["Valid Reasoning"] != "True":
+            if (
+                row["PMCID"] not in articles
+                or row["Valid Label"] != "True"
+                or row["Valid Reasoning"] != "True"
+            ):
                 continue
             text = " ".join(row["Annotations"].split())
             try:
@@ -117,7 +121,9 @@ def text_features(text: str, extractor: FindingExtractor, matcher) -> tuple[str,
     """Features of a free-standing evidence text, its entities masked as in documents."""
     document = Document(source="evidence-inference", text=text, format="text")
     mentions = find_mentions(document, matcher, use_source_annotations=False, specialize_to_title=False)
-    return featurize(text, mention_spans(mentions, 0), extractor.entity_context(text, mentions), extractor.lexicon)
+    return featurize(
+        text, mention_spans(mentions, 0), extractor.entity_context(text, mentions), extractor.lexicon
+    )
 
 
 def evidence_inference_examples(
@@ -128,7 +134,9 @@ def evidence_inference_examples(
         label = evidence_inference_label(code, outcome)
         if label is None:
             continue
-        examples.append(Example(text_features(text, extractor, matcher), frozenset({label}), 1.0, "evidence-inference"))
+        examples.append(
+            Example(text_features(text, extractor, matcher), frozenset({label}), 1.0, "evidence-inference")
+        )
         if limit and len(examples) >= limit:
             break
     return examples
@@ -137,7 +145,9 @@ def evidence_inference_examples(
 # ------------------------------------------------------------------ the development corpus
 
 
-def load_corpus(corpus: Path, extractor: FindingExtractor, matcher, limit: int | None = None) -> list[GoldDocument]:
+def load_corpus(
+    corpus: Path, extractor: FindingExtractor, matcher, limit: int | None = None
+) -> list[GoldDocument]:
     from kg.readers import read_paths
 
     gold = {g["file"]: g for g in json.loads((corpus / "gold.json").read_text(encoding="utf-8"))}
@@ -154,7 +164,11 @@ def load_corpus(corpus: Path, extractor: FindingExtractor, matcher, limit: int |
             continue
         mentions = tuple(find_mentions(document, matcher))
         candidates = tuple(extractor.candidates(document, mentions))
-        documents.append(GoldDocument(document, mentions, candidates, gold[name], topics.get(name) or gold[name].get("topic", name)))
+        documents.append(
+            GoldDocument(
+                document, mentions, candidates, gold[name], topics.get(name) or gold[name].get("topic", name)
+            )
+        )
         if limit and len(documents) >= limit:
             break
     return sorted(documents, key=lambda d: d.document.source)
@@ -191,7 +205,9 @@ def corpus_examples(documents: Iterable[GoldDocument], weight: float = CORPUS_WE
 # ------------------------------------------------------------------ structured abstracts (the gate)
 
 
-def section_examples(path: Path, extractor: FindingExtractor, weight: float = SECTION_WEIGHT) -> list[Example]:
+def section_examples(
+    path: Path, extractor: FindingExtractor, weight: float = SECTION_WEIGHT
+) -> list[Example]:
     """Sentences of the structured abstracts of a PubTator corpus, for the gate only: those under RESULTS
     or CONCLUSIONS state results, those under BACKGROUND, OBJECTIVE or METHODS do not (how PubMed's
     structured abstracts are written; the outcome of a result sentence is not known)."""
@@ -199,7 +215,12 @@ def section_examples(path: Path, extractor: FindingExtractor, weight: float = SE
     from kg.readers.pubtator import read
     from kg.text.sentences import split
 
-    kinds = {"Chemical": "drug", "ChemicalEntity": "drug", "Disease": "disease", "DiseaseOrPhenotypicFeature": "disease"}
+    kinds = {
+        "Chemical": "drug",
+        "ChemicalEntity": "drug",
+        "Disease": "disease",
+        "DiseaseOrPhenotypicFeature": "disease",
+    }
     examples = []
     for document in read(path.read_bytes(), str(path)):
         abstract = next((s for s in document.sections if s.name == "abstract"), None)
@@ -228,7 +249,11 @@ def section_examples(path: Path, extractor: FindingExtractor, weight: float = SE
 
 
 def fit(
-    examples: Sequence[Example], *, c: float = C, min_count: int = MIN_COUNT, threshold: float = THRESHOLD,
+    examples: Sequence[Example],
+    *,
+    c: float = C,
+    min_count: int = MIN_COUNT,
+    threshold: float = THRESHOLD,
     trained_on: dict | None = None,
 ) -> OutcomeModel:
     """L2-regularised logistic regressions over binary features seen ``min_count`` times: the gate says
@@ -255,12 +280,16 @@ def fit(
     weights = np.array([e.weight for e in examples])
 
     results = np.array([bool(e.labels) for e in examples])
-    heads = [(np.array([e.result is not None for e in examples]), np.array([bool(e.result) for e in examples]))]
+    heads = [
+        (np.array([e.result is not None for e in examples]), np.array([bool(e.result) for e in examples]))
+    ]
     heads += [(results, np.array([outcome in e.labels for e in examples])) for outcome in CLASSES]
     coefficients, intercepts = [], []
     for known, targets in heads:
         target = targets[known].astype(int)
-        if target.size == 0 or target.min() == target.max():  # no positive (or negative) example: never predicted
+        if (
+            target.size == 0 or target.min() == target.max()
+        ):  # no positive (or negative) example: never predicted
             coefficients.append(np.zeros(len(names)))
             intercepts.append(-10.0 if target.size == 0 or target.max() == 0 else 10.0)
             continue
@@ -274,7 +303,9 @@ def fit(
         for i, name in enumerate(names)
         if name != "bias" and np.abs(table[i]).max() >= 1e-3
     }
-    return OutcomeModel(CLASSES, tuple(intercepts), kept, threshold, Calibration(), trained_on or {}, gated=True)
+    return OutcomeModel(
+        CLASSES, tuple(intercepts), kept, threshold, Calibration(), trained_on or {}, gated=True
+    )
 
 
 # ------------------------------------------------------------------ leave one topic out
@@ -290,8 +321,12 @@ class HeldOut:
 
 
 def cross_validate(
-    external: Sequence[Example], documents: Sequence[GoldDocument], vocabulary, *,
-    corpus_weight: float = CORPUS_WEIGHT, **fit_options,
+    external: Sequence[Example],
+    documents: Sequence[GoldDocument],
+    vocabulary,
+    *,
+    corpus_weight: float = CORPUS_WEIGHT,
+    **fit_options,
 ) -> list[HeldOut]:
     """Leave one topic out: each topic's documents are extracted by a model fitted on the external
     examples and the other topics' documents."""
@@ -328,10 +363,18 @@ def name_key(text: str) -> str:
 def is_right(finding: Finding, gold_findings: Sequence[dict]) -> bool:
     """Whether a gold finding has the same intervention (by name), disease (by DOID/MONDO or name) and outcome."""
     drugs = {name_key(finding.intervention.label)}
-    diseases = {name_key(finding.disease.label)} | {x.upper() for x in (finding.disease.curie, *finding.disease.xrefs)}
+    diseases = {name_key(finding.disease.label)} | {
+        x.upper() for x in (finding.disease.curie, *finding.disease.xrefs)
+    }
     for gold in gold_findings:
-        gold_diseases = {name_key(gold["disease"])} | {gold[k].upper() for k in ("doid", "mondo") if gold.get(k)}
-        if gold["outcome"] == finding.outcome.value and name_key(gold["intervention"]) in drugs and gold_diseases & diseases:
+        gold_diseases = {name_key(gold["disease"])} | {
+            gold[k].upper() for k in ("doid", "mondo") if gold.get(k)
+        }
+        if (
+            gold["outcome"] == finding.outcome.value
+            and name_key(gold["intervention"]) in drugs
+            and gold_diseases & diseases
+        ):
             return True
     return False
 
@@ -346,7 +389,9 @@ def calibration_data(held_out: Iterable[HeldOut]) -> list[tuple[float, tuple[str
             if finding.key not in best or probability > best[finding.key][0]:
                 best[finding.key] = (probability, finding)
         for probability, finding in best.values():
-            data.append((probability, finding.signals, is_right(finding, gold_findings), item.gold_document.topic))
+            data.append(
+                (probability, finding.signals, is_right(finding, gold_findings), item.gold_document.topic)
+            )
     return data
 
 
@@ -375,12 +420,18 @@ def fit_calibration(data: Sequence[tuple[float, tuple[str, ...], bool, str]]) ->
     return Calibration(float(model.intercept_[0]), float(coefficients.get("logit", 0.0)), signals)
 
 
-def reliability(confidences: Sequence[float], rights: Sequence[bool], bins: int = 5) -> tuple[list[tuple], float]:
+def reliability(
+    confidences: Sequence[float], rights: Sequence[bool], bins: int = 5
+) -> tuple[list[tuple], float]:
     """Rows (low, high, n, mean confidence, share right) and the expected calibration error."""
     rows, ece, n = [], 0.0, len(confidences)
     for b in range(bins):
         low, high = b / bins, (b + 1) / bins
-        members = [(c, r) for c, r in zip(confidences, rights, strict=True) if low <= c < high or (b == bins - 1 and c == 1.0)]
+        members = [
+            (c, r)
+            for c, r in zip(confidences, rights, strict=True)
+            if low <= c < high or (b == bins - 1 and c == 1.0)
+        ]
         if not members:
             continue
         mean = sum(c for c, _ in members) / len(members)
@@ -417,8 +468,10 @@ def training_setup():
 
 #: PubTator corpora whose structured abstracts teach the gate (those present under ``corpora/`` are used).
 SECTION_CORPORA = (
-    "BC5CDR/CDR_TrainingSet.PubTator.txt", "BC5CDR/CDR_DevelopmentSet.PubTator.txt",
-    "BioRED/Train.PubTator", "BioRED/Dev.PubTator",
+    "BC5CDR/CDR_TrainingSet.PubTator.txt",
+    "BC5CDR/CDR_DevelopmentSet.PubTator.txt",
+    "BioRED/Train.PubTator",
+    "BioRED/Dev.PubTator",
 )
 
 
@@ -428,11 +481,18 @@ def external_examples(
     """Evidence Inference's train split (outcome heads) and the structured-abstract sentences (gate)."""
     corpora = shared / "corpora"
     ei = evidence_inference_examples(corpora / "evidence-inference", "train", extractor, matcher, ei_limit)
-    sections = [e for name in SECTION_CORPORA if (corpora / name).exists() for e in section_examples(corpora / name, extractor)]
+    sections = [
+        e
+        for name in SECTION_CORPORA
+        if (corpora / name).exists()
+        for e in section_examples(corpora / name, extractor)
+    ]
     return ei, sections
 
 
-def train(shared: Path, out: Path, *, ei_limit: int | None = None, corpus_limit: int | None = None) -> OutcomeModel:
+def train(
+    shared: Path, out: Path, *, ei_limit: int | None = None, corpus_limit: int | None = None
+) -> OutcomeModel:
     vocabulary, matcher, extractor = training_setup()
     ei, sections = external_examples(shared, extractor, matcher, ei_limit=ei_limit)
     documents = load_corpus(shared / "corpus", extractor, matcher, corpus_limit)
@@ -442,7 +502,10 @@ def train(shared: Path, out: Path, *, ei_limit: int | None = None, corpus_limit:
         "structured_abstract_sentences": len(sections),
         "corpus_sentences": len(corpus),
         "corpus_documents": len(documents),
-        "C": C, "corpus_weight": CORPUS_WEIGHT, "section_weight": SECTION_WEIGHT, "min_count": MIN_COUNT,
+        "C": C,
+        "corpus_weight": CORPUS_WEIGHT,
+        "section_weight": SECTION_WEIGHT,
+        "min_count": MIN_COUNT,
         "threshold": THRESHOLD,
         "script": "python -m kg.extract.outcome_training --shared ../shared",
     }
@@ -456,13 +519,18 @@ def train(shared: Path, out: Path, *, ei_limit: int | None = None, corpus_limit:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--shared", type=Path, default=Path("../shared"), help="folder with corpora/ and corpus/")
+    parser.add_argument(
+        "--shared", type=Path, default=Path("../shared"), help="folder with corpora/ and corpus/"
+    )
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
     parser.add_argument("--ei-limit", type=int, help="use only the first N Evidence Inference answers")
     parser.add_argument("--corpus-limit", type=int, help="use only the first N corpus documents")
     args = parser.parse_args(argv)
     model = train(args.shared, args.out, ei_limit=args.ei_limit, corpus_limit=args.corpus_limit)
-    print(f"wrote {args.out}: {len(model.weights)} features, trained on {json.dumps(dict(model.trained_on))}", file=sys.stderr)
+    print(
+        f"wrote {args.out}: {len(model.weights)} features, trained on {json.dumps(dict(model.trained_on))}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -91,7 +91,7 @@ def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
 
 def tokens(text: str) -> list[Token]:
     """Letter runs, digit runs and Greek letters, folded; punctuation and possessive 's are dropped."""
-    return [Token(*token) for token in zip(*token_columns(text))]
+    return [Token(*token) for token in zip(*token_columns(text), strict=True)]
 
 
 def key(text: str) -> str:
