@@ -65,6 +65,8 @@ def test_a_negated_statement_is_never_read_as_its_positive(extractor, sentence: 
         "We assessed the efficacy and safety of tocilizumab in adults with rheumatoid arthritis.",
         "Patients were randomized to receive tocilizumab 8 mg/kg or placebo every 4 weeks.",
         "Interleukin-6 is a pleiotropic cytokine produced by many cell types.",
+        "Future trials should examine whether tocilizumab improves remission in rheumatoid arthritis.",
+        "However, further studies are needed to confirm that tocilizumab is safe in pregnancy.",
     ],
 )
 def test_aims_methods_and_background_state_no_result(extractor, sentence: str) -> None:

@@ -40,6 +40,7 @@ from kg.vocabulary import Vocabulary
 
 INTERVENTION_KINDS = (EntityKind.DRUG, EntityKind.DRUG_CLASS)
 COMPARATOR_KINDS = (*INTERVENTION_KINDS, EntityKind.CONTROL)
+NO_OUTCOME = "none"  # the outcome of a lexicon rule that silences others ("future studies should ...")
 BODY_SECTIONS = ("title", "abstract")
 _CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:but|whereas|while|although|however)\s+", re.IGNORECASE)
 
@@ -353,11 +354,10 @@ class FindingExtractor:
         found = [(o, p, False) for o, p in self.model.outcomes(features)]
         present = frozenset(features)
         read = {o for o, _, _ in found}
-        found += [
-            (Outcome(rule.outcome), rule.probability, True)
-            for rule in self.lexicon.rules
-            if rule.outcome not in read and rule.applies(present)
-        ]
+        applied = [rule for rule in self.lexicon.rules if rule.outcome not in read and rule.applies(present)]
+        silenced = {name for rule in applied if rule.outcome == NO_OUTCOME for name in rule.replaces}
+        found += [(Outcome(rule.outcome), rule.probability, True) for rule in applied if rule.outcome != NO_OUTCOME]
+        found = [f for f in found if f[0].value not in silenced]
         return self._replaced(found) if replace else sorted(found, key=lambda opr: -opr[1])
 
     def _replaced(self, found: list[tuple[Outcome, float, bool]]) -> list[tuple[Outcome, float, bool]]:
