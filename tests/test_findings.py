@@ -30,6 +30,11 @@ OUTCOME_SENTENCES = [
     ("Serious infections and grade 3 or 4 neutropenia occurred more frequently with tocilizumab than with "
      "placebo.", "safety_concern"),
     ("Tocilizumab has been approved by the FDA for the treatment of rheumatoid arthritis.", "approved"),
+    ("The risk of death from any cause was increased in the patients randomised to high-dose tocilizumab.",
+     "safety_concern"),
+    ("Serum cholesterol and transaminases rose with tocilizumab; a small but significant increase in "
+     "triglycerides was seen.", "safety_concern"),
+    ("No new safety signals emerged during two years of tocilizumab treatment.", "well_tolerated"),
 ]
 
 
