@@ -147,6 +147,8 @@ class FindingExtractor:
         self._adverse = dict(self.lexicon.groups)["adverse_events"]
 
     def extract(self, document: Document, mentions: Sequence[Mention]) -> list[Finding]:
+        if not any(m.term.kind in INTERVENTION_KINDS for m in mentions):
+            return []  # no drug, no finding: most of PubMed, read without featurizing a sentence
         candidates = list(self.candidates(document, mentions))
         if not candidates:
             return []
