@@ -15,6 +15,8 @@ from tests.virtuoso import virtuoso  # noqa: F401  (session fixture for the `vir
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 RESOURCES = Path(__file__).resolve().parent / "resources"
+#: The development folder that CI lays beside the clone; tests that read it skip where it is absent.
+SHARED = ROOT.parent / "shared"
 
 
 @pytest.fixture(scope="session")

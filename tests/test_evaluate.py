@@ -26,6 +26,7 @@ from kg.evaluate import (
 )
 from kg.model import EntityKind, Term
 from kg.readers import read_file
+from tests.conftest import SHARED
 
 HERE = Path(__file__).resolve().parent / "resources" / "evaluate"
 GOLD = HERE / "gold_bc5cdr.pubtator"
@@ -239,7 +240,7 @@ def test_predict_does_not_use_source_annotations(extractor) -> None:
 
 # ---------------------------------------------------------------- the real corpus (skipped where absent)
 
-NCBI_DEV = Path("/work/shared/corpora/NCBI-disease/NCBIdevelopset_corpus.txt")
+NCBI_DEV = SHARED / "corpora" / "NCBI-disease" / "NCBIdevelopset_corpus.txt"
 
 
 @pytest.mark.slow

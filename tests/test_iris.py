@@ -12,8 +12,9 @@ import pytest
 
 from kg import resources
 from kg.vocabulary import converter
+from tests.conftest import SHARED
 
-SHARED_PREFIXES = Path(__file__).resolve().parents[2] / "shared" / "ontologies" / "prefixes"
+SHARED_PREFIXES = SHARED / "ontologies" / "prefixes"
 needs_bioregistry = pytest.mark.skipif(
     not SHARED_PREFIXES.is_dir(), reason="needs ../shared/ontologies/prefixes (bioregistry 0.15.6)"
 )

@@ -14,8 +14,8 @@ import pytest
 from kg.errors import InputError
 from kg.model import Author, Document, MeshHeading
 from kg.readers import read_file, read_paths
+from tests.conftest import SHARED
 
-SHARED = Path("/work/shared")
 FIXTURES = SHARED / "fixtures"
 CORPORA = SHARED / "corpora"
 CORPUS = SHARED / "corpus"
