@@ -46,3 +46,16 @@ def make_document(title: str, abstract: str, **metadata) -> Document:
     sections = (Section("title", 0, len(title)), Section("abstract", len(title) + 2, len(text)))
     return Document(source=metadata.pop("source", "test"), text=text, format="text", title=title,
                     sections=sections, **metadata)
+
+
+@pytest.fixture
+def eutils(monkeypatch, tmp_path):
+    """A fake E-utilities server on loopback, and the settings that point the client at it."""
+    from tests.http_server import FakeEutilsServer
+
+    with FakeEutilsServer() as server:
+        monkeypatch.setenv("KG_EUTILS_URL", server.url)
+        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+        monkeypatch.setenv("NCBI_EMAIL", "tests@example.org")
+        monkeypatch.delenv("NCBI_API_KEY", raising=False)
+        yield server

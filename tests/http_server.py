@@ -14,6 +14,8 @@ import copy
 import itertools
 import threading
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -65,6 +67,20 @@ def load_articles(path: Path = RESOURCES / "efetch_pubmed.xml") -> dict[str, etr
     parser = etree.XMLParser(load_dtd=False, no_network=True, resolve_entities=False, remove_comments=True)
     root = etree.parse(str(path), parser).getroot()
     return {a.findtext("MedlineCitation/PMID"): a for a in root.iterfind("PubmedArticle")}
+
+
+@contextmanager
+def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """Serve ``handler`` on a free loopback port for the duration of the block; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
 
 
 def send_answer(handler: BaseHTTPRequestHandler, status: int, content_type: str, headers: dict, body: bytes) -> None:

@@ -8,20 +8,10 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from tests.http_server import FakeEutilsServer, Fault
+from tests.http_server import Fault
 
 runner = CliRunner()
 pytestmark = pytest.mark.server
-
-
-@pytest.fixture
-def eutils(monkeypatch, tmp_path):
-    with FakeEutilsServer() as server:
-        monkeypatch.setenv("KG_EUTILS_URL", server.url)
-        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-        monkeypatch.setenv("NCBI_EMAIL", "tests@example.org")
-        monkeypatch.delenv("NCBI_API_KEY", raising=False)
-        yield server
 
 
 def test_pubmed_query_end_to_end_and_cached(eutils, tmp_path: Path) -> None:

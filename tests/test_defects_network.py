@@ -4,10 +4,9 @@ waits are bounded (--timeout, Retry-After capped) and announced, and no secret r
 from __future__ import annotations
 
 import base64
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from typer.testing import CliRunner
 from kg.cli import app
 from kg.sources.http import add_credentials, redact
 from tests.conftest import EXAMPLES
-from tests.http_server import FakeEutilsServer, Fault
+from tests.http_server import Fault, serving
 
 runner = CliRunner()
 pytestmark = pytest.mark.server
@@ -25,16 +24,6 @@ ONE_EXAMPLE = sorted(EXAMPLES.glob("*.txt"))[0]
 
 def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
-
-
-@pytest.fixture
-def eutils(monkeypatch, tmp_path) -> Iterator[FakeEutilsServer]:
-    with FakeEutilsServer() as server:
-        monkeypatch.setenv("KG_EUTILS_URL", server.url)
-        monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-        monkeypatch.setenv("NCBI_EMAIL", "tests@example.org")
-        monkeypatch.delenv("NCBI_API_KEY", raising=False)
-        yield server
 
 
 # ------------------------------------------------------------------ 8. bad inputs: errors before any work
@@ -130,14 +119,8 @@ class _Echo(BaseHTTPRequestHandler):
 @pytest.fixture
 def echo() -> Iterator[tuple[str, type[_Echo]]]:
     handler = type("Handler", (_Echo,), {"delay": 0.0})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as url:
+        yield url, handler
 
 
 def test_sparql_timeout_option(echo, example_build: Path) -> None:

@@ -10,14 +10,13 @@ import json
 import math
 import shutil
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,6 +25,7 @@ import pytest
 
 from kg.errors import InputError, KGError, QueryError, StoreError
 from kg.store.remote import RemoteStore
+from tests.http_server import serving
 
 try:  # works whether or not tests/ is importable as a package (conftest.py imports the same fixture)
     from tests.virtuoso import VirtuosoServer, die_with_parent, free_port, virtuoso
@@ -506,15 +506,8 @@ class _Canned(BaseHTTPRequestHandler):
 @pytest.fixture
 def canned() -> Iterator[tuple[str, type[_Canned]]]:
     handler = type("Handler", (_Canned,), {"routes": {}, "seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(handler) as url:
+        yield url, handler
 
 
 JSON_RESULTS = {"Content-Type": "application/sparql-results+json"}

@@ -153,8 +153,7 @@ class FindingExtractor:
         if not candidates:
             return []
         body = [m for c in candidates for m in c.mentions]
-        sections = section_index(document)
-        title = [m for m in body if _section_name(sections.at(m.start)) == "title"]
+        title = [m for c in candidates if "title" in c.context for m in c.mentions]  # no sentence crosses the title
         main = self._main_interventions(document.text, title, body)
         focus = self._focus_diseases(document.text, title, body)
         sentences = [c.sentence for c in candidates]

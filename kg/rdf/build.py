@@ -214,12 +214,7 @@ class GraphBuilder:
         yield article, self.kgo.sourceFile, _literal(document.source)
         if document.title:
             yield article, DCTERMS.title, _literal(document.title)
-        if document.pmid:
-            yield article, FABIO.hasPubMedId, _literal(document.pmid)
-        if document.doi:
-            yield article, PRISM.doi, _literal(document.doi)
-        if document.pmc:
-            yield article, FABIO.hasPubMedCentralId, _literal(document.pmc)
+        yield from _identifiers(article, document.pmid, document.doi, document.pmc)
         if document.journal:
             yield article, PRISM.publicationName, _literal(document.journal)
         if document.date:
@@ -349,12 +344,17 @@ def _work(node: ox.NamedNode, work) -> Iterator[tuple]:
     """What the bibliography says of a cited or citing work: its citation and identifiers."""
     if work.citation:
         yield node, DCTERMS.bibliographicCitation, _literal(work.citation)
-    if work.pmid:
-        yield node, FABIO.hasPubMedId, _literal(work.pmid)
-    if work.doi:
-        yield node, PRISM.doi, _literal(work.doi)
-    if work.pmc:
-        yield node, FABIO.hasPubMedCentralId, _literal(_pmc(work.pmc))
+    yield from _identifiers(node, work.pmid, work.doi, work.pmc)
+
+
+def _identifiers(node: ox.NamedNode, pmid: str | None, doi: str | None, pmc: str | None) -> Iterator[tuple]:
+    """The PubMed, DOI and PubMed Central identifiers of an article or a work, as literals."""
+    if pmid:
+        yield node, FABIO.hasPubMedId, _literal(pmid)
+    if doi:
+        yield node, PRISM.doi, _literal(doi)
+    if pmc:
+        yield node, FABIO.hasPubMedCentralId, _literal(_pmc(pmc))
 
 
 def used_terms(extractions: Iterable[Extraction]) -> set[str]:
