@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import ahocorasick
@@ -103,13 +103,9 @@ def _coordinated(text: str, mentions: list[Mention], matcher: Matcher) -> list[M
         match = pattern.search(before) if end.search(before) else None
         if not match:
             continue
-        base = mention.start - len(match.group(1))
-        for word in re.finditer(r"[A-Za-z][\w-]*", match.group(1)):
-            if word.group() in ("and", "or"):
-                continue
-            term = matcher.lookup(f"{word.group()} {head}")
-            if term is not None and term.kind is EntityKind.DISEASE:
-                out.append(Mention(term, base + word.start(), base + word.end(), word.group(), "coordination"))
+        out += _conjuncts(
+            match.group(1), mention.start, r"[A-Za-z][\w-]*", lambda word: f"{word} {head}", EntityKind.DISEASE, matcher
+        )
     return out
 
 
@@ -188,13 +184,26 @@ def _coordinated_classes(
         match = _CLASS_COORDINATION.search(text[max(0, mention.start - 80) : mention.start])
         if not match:
             continue
-        base = mention.start - len(match.group(1))
-        for word in re.finditer(r"[A-Za-z][\w-]*[\w]", match.group(1)):
-            if word.group() in ("and", "or"):
-                continue
-            term = matcher.lookup(word.group() + rest)
-            if term is not None and term.kind is EntityKind.DRUG_CLASS:
-                out.append(Mention(term, base + word.start(), base + word.end(), word.group(), "coordination"))
+        out += _conjuncts(
+            match.group(1), mention.start, r"[A-Za-z][\w-]*[\w]", lambda word, rest=rest: word + rest,
+            EntityKind.DRUG_CLASS, matcher,
+        )
+    return out
+
+
+def _conjuncts(
+    words: str, end: int, word_pattern: str, form: Callable[[str], str], kind: EntityKind, matcher: Matcher
+) -> list[Mention]:
+    """Mentions for the conjuncts of a coordination ``words`` (ending at offset ``end``) that, completed
+    by ``form`` ("IL-1 and" + " inhibitors", "lung and" + " cancer"), name a term of ``kind``."""
+    base = end - len(words)
+    out = []
+    for word in re.finditer(word_pattern, words):
+        if word.group() in ("and", "or"):
+            continue
+        term = matcher.lookup(form(word.group()))
+        if term is not None and term.kind is kind:
+            out.append(Mention(term, base + word.start(), base + word.end(), word.group(), "coordination"))
     return out
 
 
