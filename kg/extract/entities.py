@@ -104,7 +104,7 @@ def _coordinated(text: str, mentions: list[Mention], matcher: Matcher) -> list[M
         if not match:
             continue
         out += _conjuncts(
-            match.group(1), mention.start, r"[A-Za-z][\w-]*", lambda word: f"{word} {head}", EntityKind.DISEASE, matcher
+            match.group(1), mention.start, r"[A-Za-z][\w-]*", lambda word, head=head: f"{word} {head}", EntityKind.DISEASE, matcher
         )
     return out
 
