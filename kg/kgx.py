@@ -67,11 +67,10 @@ FILES = {"tsv": ("nodes.tsv", "edges.tsv"), "jsonl": ("nodes.jsonl", "edges.json
 
 #: The project's own prefixes a KGX consumer needs besides Biolink's (KGX CURIEs allow no "/" in the local
 #: part, so minted resource ids such as gene families get a prefix of their own).
-OWN_PREFIXES = {
-    "KGO": "https://w3id.org/cytokine-kg/ontology#",
-    "KGD": "https://w3id.org/cytokine-kg/drug/",
-    "KGR.family": "https://w3id.org/cytokine-kg/resource/family/",
-}
+def own_prefixes() -> dict[str, str]:
+    """``KGO``, ``KGD`` and ``KGR.family`` with their URI prefixes, from ``ontology/prefixes.json``."""
+    expand = converter().expand
+    return {"KGO": expand("KGO:"), "KGD": expand("KGD:"), "KGR.family": expand("KGR:family/")}
 
 
 def kgx_curie(curie: str) -> str:

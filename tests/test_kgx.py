@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg import api
-from kg.kgx import OWN_PREFIXES, KgxGraph, export_kgx, write_kgx
+from kg.kgx import KgxGraph, export_kgx, own_prefixes, write_kgx
 from tests.test_rdf import sample_extraction
 
 pytest.importorskip("kgx")
@@ -39,7 +39,7 @@ def kgx_validator():
         import kgx.config
 
         context = json.loads(PREFIX_MAP.read_text(encoding="utf-8"))
-        context.update(OWN_PREFIXES)  # the project's own ids (drug classes, curated drugs), declared here
+        context.update(own_prefixes())  # the project's own ids (drug classes, curated drugs), declared here
         kgx.config.jsonld_context_map["biolink"] = context
         from kgx.transformer import Transformer
         from kgx.validator import Validator
