@@ -85,6 +85,12 @@ def test_general_disease_read_as_the_title_subtype(extractor) -> None:
     assert found["lupus"] == ("disease", "systemic lupus erythematosus")
 
 
+def test_a_severity_grade_is_no_disease_of_its_own(extractor) -> None:
+    found = labels(extractor, "Patients with severe COVID-19 and severe combined immunodeficiency were excluded.")
+    assert found["severe COVID-19"] == ("disease", "COVID-19")
+    assert found["severe combined immunodeficiency"] == ("disease", "severe combined immunodeficiency")
+
+
 def test_generic_words_are_not_diseases(extractor) -> None:
     assert "diseases" not in labels(extractor, "Inflammatory diseases were studied.")
 

@@ -35,6 +35,9 @@ OUTCOME_SENTENCES = [
     ("Serum cholesterol and transaminases rose with tocilizumab; a small but significant increase in "
      "triglycerides was seen.", "safety_concern"),
     ("No new safety signals emerged during two years of tocilizumab treatment.", "well_tolerated"),
+    ("Results with tocilizumab in refractory disease have been encouraging.", "efficacy"),
+    ("Tocilizumab was introduced into clinical practice for the treatment of rheumatoid arthritis in 2009.",
+     "approved"),
 ]
 
 
@@ -201,3 +204,13 @@ def test_the_documents_comparator_applies_to_sentences_naming_none(extractor) ->
 )
 def test_mixed_results_are_read_as_mixed(extractor, sentence: str) -> None:
     assert outcomes_read(extractor, sentence) & {"mixed", "efficacy", "no_efficacy"} == {"mixed"}
+
+
+def test_a_drug_is_tolerated_in_the_population_the_sentence_names(extractor) -> None:
+    found = findings(
+        extractor,
+        "Interleukin-6 as a therapeutic target in cancer",
+        "Anti-IL-6 therapies are safe and useful in Castleman disease.",
+    )
+    assert ("IL-6 inhibitor", "Castleman disease", "well_tolerated") in found
+    assert ("IL-6 inhibitor", "cancer", "well_tolerated") not in found

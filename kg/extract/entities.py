@@ -51,7 +51,37 @@ def find_mentions(
     mentions = _descriptive_classes(text, mentions, index)
     mentions = select_longest([*mentions, *_coordinated_classes(text, mentions, index, matcher)])
     mentions = _with_class_genes(mentions, index)
+    mentions = _without_severity(mentions, matcher.vocabulary)
     return _specialize_to_title(document, mentions, matcher.vocabulary) if specialize_to_title else mentions
+
+
+def _without_severity(mentions: list[Mention], vocabulary: Vocabulary) -> list[Mention]:
+    """Mentions of a disease term that only grades its parent's severity ("severe COVID-19") read as the
+    parent (``cues.toml [disease] severity_grades``)."""
+    parents = _severity_parents(vocabulary)
+    return [
+        Mention(vocabulary.term(parents[m.term.curie]), m.start, m.end, m.text, m.source)
+        if m.term.curie in parents else m
+        for m in mentions
+    ]
+
+
+@cache
+def _severity_parents(vocabulary: Vocabulary) -> dict[str, str]:
+    """Disease CURIE -> the ancestor it grades: its label is a severity grade and the ancestor's label."""
+    grades = tuple(f"{g} " for g in cue_data()["disease"]["severity_grades"])
+    own_names = set(cue_data()["disease"]["graded_names"])
+    by_label = {t.label.lower(): c for c, t in vocabulary.terms.items() if t.kind is EntityKind.DISEASE}
+    parents = {}
+    for curie, ancestors in vocabulary.ancestors.items():
+        label = vocabulary.terms[curie].label.lower() if curie in vocabulary.terms else ""
+        if label in own_names:
+            continue
+        for grade in grades:
+            parent = by_label.get(label[len(grade):]) if label.startswith(grade) else None
+            if parent in ancestors:
+                parents[curie] = parent
+    return parents
 
 
 def title_span(document: Document) -> tuple[int, int]:

@@ -53,6 +53,7 @@ class Cues:
     combination_before: re.Pattern[str]
     refers_to_treatment: re.Pattern[str]
     population: re.Pattern[str]
+    tolerated_in: re.Pattern[str]
     trial_name: re.Pattern[str]
     result: re.Pattern[str]
     conflicting: tuple[frozenset[Outcome], ...]
@@ -83,6 +84,7 @@ def load_cues(path: Path | None = None) -> Cues:
         combination_before=re.compile(roles["combination_before"], re.IGNORECASE),
         refers_to_treatment=re.compile(roles["refers_to_treatment"], re.IGNORECASE),
         population=re.compile(roles["population"], re.IGNORECASE),
+        tolerated_in=re.compile(roles["tolerated_in"], re.IGNORECASE),
         trial_name=re.compile(roles["trial_name"]),
         result=re.compile(data["sentence"]["result"], re.IGNORECASE),
         conflicting=tuple(frozenset(map(Outcome, group)) for group in data["sentence"]["conflicting"]),
@@ -405,6 +407,13 @@ class FindingExtractor:
         mentions: list[Mention],
         focus: list[Term],
     ) -> list[tuple[Term, bool]]:
+        if cue.outcome is Outcome.WELL_TOLERATED:
+            populations = [
+                m for m in mentions
+                if self.cues.tolerated_in.search(_clause_before(sentence.text, m.start - sentence.start))
+            ]
+            if populations:
+                return [(self._specialize(m.term, focus), True) for m in _unique_mentions(populations)]
         if cue.outcome in (Outcome.SAFETY_CONCERN, Outcome.WELL_TOLERATED) and focus:
             named_focus = [m for m in mentions if m.term.curie in {f.curie for f in focus}]
             return [(t, True) for t in _unique(m.term for m in named_focus)] or [(t, False) for t in focus]
