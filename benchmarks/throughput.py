@@ -2,12 +2,15 @@
 
     python benchmarks/throughput.py [--documents 10000] [--jobs 1,2]
     python benchmarks/throughput.py --sizes 1e4,1e5,1e6 [--jobs 2]
+    python benchmarks/throughput.py --baseline 287fd58       # the same builds by an earlier commit too
 
 Real abstracts (BC5CDR, NCBI Disease, BioRED PubTator files from ../shared/corpora; the examples when that
 folder is absent) are replicated with fresh PMIDs into one gzip PubmedArticleSet named like a baseline
 file. Each `kg build FILE -o OUT.nq` runs in its own process (peak RSS of that process and its workers).
 Printed: documents/s and triples/s per --jobs, pyoxigraph's parse rate of the same N-Quads as the anchor
-and the ratio, peak RSS, start-up cold (empty cache folder) and warm. Figures only: nothing is asserted.
+and the ratio, peak RSS, start-up cold (empty cache folder) and warm. With ``--baseline REV`` the same
+corpus is also built by commit REV (a git worktree of it, on the same machine in the same run): before and
+after figures side by side. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -77,6 +80,23 @@ def run_build(corpus: Path, out: Path, jobs: int, env: dict) -> tuple[float, flo
     return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024, cpu
 
 
+def baseline_env(rev: str, tmp: Path, env: dict) -> dict:
+    """The environment that runs `kg` from a worktree of commit ``rev`` (its own cache folder)."""
+    tree = tmp / "baseline"
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
+                   capture_output=True, check=True)
+    return {**env, "PYTHONPATH": str(tree), "KG_CACHE_DIR": str(tmp / "baseline-cache")}
+
+
+def report(label: str, count: int, out: Path, seconds: float, rss: float, cpu: float) -> None:
+    triples, anchor = parse_rate(out)
+    rate = triples / seconds
+    print(f"{label}: {count} documents in {seconds:.1f} s = {count / seconds:.0f} documents/s, "
+          f"{rate:,.0f} triples/s; pyoxigraph parses the output at {anchor:,.0f} triples/s "
+          f"(ratio {rate / anchor:.3f}); peak RSS {rss:.0f} MB; {cpu:.0f} CPU s "
+          f"({cpu / count * 1000:.1f} ms/document)", flush=True)
+
+
 def startup(env: dict) -> float:
     tiny = Path(env["KG_BENCH_TMP"]) / "tiny.txt"
     tiny.write_text("Tocilizumab in arthritis\n\nTocilizumab reduced disease activity in rheumatoid arthritis.\n")
@@ -102,6 +122,7 @@ def main() -> None:
     parser.add_argument("--documents", type=float, default=1e4)
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--sizes", default=None, help="comma-separated sizes for the growth table, e.g. 1e4,1e5")
+    parser.add_argument("--baseline", metavar="REV", help="also build the corpus with this git commit")
     args = parser.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
     pairs = abstracts()
@@ -123,13 +144,18 @@ def main() -> None:
         write_corpus(corpus, count, pairs)
         for j in jobs:
             out = Path(tmp) / f"kg-{j}.nq"
-            seconds, rss, cpu = run_build(corpus, out, j, env)
-            triples, anchor = parse_rate(out)
-            rate = triples / seconds
-            print(f"--jobs {j}: {count} documents in {seconds:.1f} s = {count / seconds:.0f} documents/s, "
-                  f"{rate:,.0f} triples/s; pyoxigraph parses the output at {anchor:,.0f} triples/s "
-                  f"(ratio {rate / anchor:.3f}); peak RSS {rss:.0f} MB; {cpu:.0f} CPU s "
-                  f"({cpu / count * 1000:.1f} ms/document)", flush=True)
+            report(f"--jobs {j}", count, out, *run_build(corpus, out, j, env))
+        if args.baseline:
+            before = baseline_env(args.baseline, Path(tmp), env)
+            try:
+                cold = startup(before)
+                print(f"baseline {args.baseline} start-up: cold {cold:.2f} s, warm {startup(before):.2f} s")
+                for j in jobs:
+                    out = Path(tmp) / f"baseline-{j}.nq"
+                    report(f"baseline {args.baseline} --jobs {j}", count, out, *run_build(corpus, out, j, before))
+            finally:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(Path(tmp) / "baseline")],
+                               capture_output=True, check=False)
         outputs = [file_digest(Path(tmp) / f"kg-{j}.nq") for j in jobs]
         print(f"outputs of every --jobs byte-identical: {'yes' if all(o == outputs[0] for o in outputs) else 'NO'}")
         print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores "

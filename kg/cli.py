@@ -191,9 +191,11 @@ SparqlTimeout = Annotated[float, typer.Option("--timeout", help="Seconds a SPARQ
 
 def _inputs(paths: list[str] | None, input_format: str | None, pmids: Path | None, query: str | None, limit: int,
             follow_symlinks: bool = False, timeout: float | None = None) -> api.Inputs:
-    from kg.sources.eutils import read_pmid_file
+    listed = ()
+    if pmids:
+        from kg.sources.eutils import read_pmid_file  # requests is imported only when PubMed is asked
 
-    listed = tuple(read_pmid_file(pmids)) if pmids else ()
+        listed = tuple(read_pmid_file(pmids))
     inputs = api.Inputs.from_arguments(paths or [], format=input_format, pmids=listed, pubmed_query=query,
                                        max_results=limit, follow_symlinks=follow_symlinks, timeout=timeout)
     if not (inputs.paths or inputs.pmids or inputs.pubmed_query):

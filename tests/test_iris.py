@@ -3,7 +3,6 @@ vocabulary files and by every IRI the build writes."""
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -15,9 +14,8 @@ from kg.vocabulary import converter
 from tests.conftest import SHARED
 
 SHARED_PREFIXES = SHARED / "ontologies" / "prefixes"
-needs_bioregistry = pytest.mark.skipif(
-    not SHARED_PREFIXES.is_dir(), reason="needs ../shared/ontologies/prefixes (bioregistry 0.15.6)"
-)
+#: bioregistry's records of our prefixes (ontology/build/snapshot_bioregistry.py), so the checks run anywhere
+RECORDS = resources.ontology_dir() / "build" / "bioregistry_records.json"
 
 #: Our own namespaces: bioregistry has no record for them.
 OWN = {"KGO", "KGD", "KGR"}
@@ -36,44 +34,45 @@ def _prefix_map() -> dict[str, str]:
     return json.loads((resources.ontology_dir() / "prefixes.json").read_text(encoding="utf-8"))
 
 
-def _bioregistry() -> tuple[dict[str, str], dict[str, dict]]:
-    """bioregistry's RDF URI prefix by its prefix, and its records by any prefix or synonym (lower case)."""
-    rows = csv.DictReader((SHARED_PREFIXES / "xref_prefix_normalization.tsv").open(encoding="utf-8"), delimiter="\t")
-    rdf = {r["bioregistry_prefix"]: r["rdf_uri_prefix"] for r in rows}
-    records = {}
-    for record in json.loads((SHARED_PREFIXES / "bioregistry_epm_full.json").read_text(encoding="utf-8")):
-        for name in (record["prefix"], *record.get("prefix_synonyms", ())):
-            records.setdefault(name.lower(), record)
-    return rdf, records
+def _records() -> dict[str, dict]:
+    return json.loads(RECORDS.read_text(encoding="utf-8"))
 
 
-@needs_bioregistry
+@pytest.mark.skipif(not SHARED_PREFIXES.is_dir(), reason="needs ../shared/ontologies/prefixes (bioregistry 0.15.6)")
+def test_the_bioregistry_snapshot_is_what_its_script_makes() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("snapshot", RECORDS.with_name("snapshot_bioregistry.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert RECORDS.read_text(encoding="utf-8") == module.render(SHARED_PREFIXES)
+
+
 def test_every_prefix_has_bioregistrys_preferred_uri_prefix() -> None:
     """bioregistry's RDF URI prefix where it records one, else its default one (the listed exceptions:
     a URI prefix bioregistry knows for the same resource)."""
-    rdf, records = _bioregistry()
+    records = _records()
     for prefix, uri_prefix in _prefix_map().items():
         if prefix in OWN:
             continue
-        record = records[prefix.lower()]
+        record = records[prefix]
         if prefix in KEPT_SYNONYMS:
             assert uri_prefix in record["uri_prefix_synonyms"], prefix
         elif prefix in DEFAULT_OVER_RDF:
             assert uri_prefix == record["uri_prefix"], prefix
         else:
-            assert uri_prefix == (rdf.get(record["prefix"]) or record["uri_prefix"]), prefix
+            assert uri_prefix == (record["rdf_uri_prefix"] or record["uri_prefix"]), prefix
 
 
-@needs_bioregistry
 def test_output_iris_use_the_preferred_uri_prefixes(example_build: Path) -> None:
     """No IRI in a built graph uses another URI prefix bioregistry knows for one of our prefixes, and every
     IRI under one of our prefixes round-trips through prefixes.json."""
-    _, records = _bioregistry()
+    records = _records()
     ours = _prefix_map()
     others: set[str] = set()
     for prefix, uri_prefix in ours.items():
         if prefix not in OWN:
-            record = records[prefix.lower()]
+            record = records[prefix]
             others |= {record["uri_prefix"], *record["uri_prefix_synonyms"]} - {uri_prefix}
     # a synonym that is itself a prefix of one of our URI prefixes (e.g. a bare host) is not a legacy form
     others = {o for o in others if not any(u.startswith(o) for u in ours.values())}

@@ -302,3 +302,26 @@ def test_code_names_are_taken_from_descriptive_drugbank_synonyms() -> None:
     assert described_code_names("Monoclonal antibody SGN-30") == ["SGN-30"]
     assert described_code_names("Tisagenlecleucel-T") == []  # no description before it
     assert described_code_names("Recombinant human IL-21") == []  # no descriptive word (agent, antibody, ...) before it
+
+
+@pytest.mark.slow
+def test_vocabulary_store_is_cached_on_disk_and_optional(tmp_path, monkeypatch) -> None:
+    """The vocabulary store is built once into the cache folder and opened read-only after; a cache
+    folder that cannot be written gives an in-memory store with the same content."""
+    from kg.rdf import vocabgraph
+
+    def quads() -> list:
+        vocabgraph._store.cache_clear()
+        return sorted(str(q) for q in vocabgraph.vocabulary_quads(["DOID:9538", "DrugBank:DB06273"]))
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    built = quads()
+    (saved,) = (tmp_path / "cache" / "vocabulary-store").iterdir()
+    assert not saved.name.endswith(".tmp")
+    assert quads() == built  # opened from disk
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("KG_CACHE_DIR", str(blocker))
+    assert quads() == built
+    assert any("multiple myeloma" in q for q in built)
+    vocabgraph._store.cache_clear()

@@ -71,15 +71,16 @@ def _severity_parents(vocabulary: Vocabulary) -> dict[str, str]:
     """Disease CURIE -> the ancestor it grades: its label is a severity grade and the ancestor's label."""
     grades = tuple(f"{g} " for g in cue_data()["disease"]["severity_grades"])
     own_names = set(cue_data()["disease"]["graded_names"])
-    by_label = {t.label.lower(): c for c, t in vocabulary.terms.items() if t.kind is EntityKind.DISEASE}
+    diseases = {c: t.label.lower() for c, t in vocabulary.terms.items() if t.kind is EntityKind.DISEASE}
+    graded = {c: label for c, label in diseases.items() if label.startswith(grades) and label not in own_names}
+    if not graded:
+        return {}
+    by_label = {label: c for c, label in diseases.items()}
     parents = {}
-    for curie, ancestors in vocabulary.ancestors.items():
-        label = vocabulary.terms[curie].label.lower() if curie in vocabulary.terms else ""
-        if label in own_names:
-            continue
+    for curie, label in graded.items():
         for grade in grades:
             parent = by_label.get(label[len(grade):]) if label.startswith(grade) else None
-            if parent in ancestors:
+            if parent in vocabulary.ancestors.get(curie, ()):
                 parents[curie] = parent
     return parents
 

@@ -6,8 +6,11 @@ mappings, disease ancestors, inferred drug classes) without loading ``ontology/`
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable, Iterator
 from functools import cache
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -23,12 +26,40 @@ FOLLOW = frozenset(KGO_IRI + name for name in ("inhibits", "activates", "targets
 
 @cache
 def _store() -> ox.Store:
-    store = ox.Store()
-    for path in default_files():
+    """The vocabulary files in a store: an on-disk one in the user's cache folder, keyed by the files, that
+    later runs open read-only in milliseconds (loading the files takes over a second); in memory when the
+    cache folder cannot be written."""
+    files = default_files()
+    path = resources.cache_dir("vocabulary-store") / resources.fingerprint(*files, extra=f"pyoxigraph {ox.__version__}")
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            _load(ox.Store(str(tmp)), files)  # the store is closed when the call drops it
+        except OntologyError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        try:
+            os.rename(tmp, path)  # atomic; fails if another process got there first, which is as good
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return ox.Store.read_only(str(path))
+    except OSError:
+        return _load(ox.Store(), files)
+
+
+def _load(store: ox.Store, files: Iterable[Path]) -> ox.Store:
+    for path in files:
         try:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())
         except (OSError, SyntaxError, ValueError) as exc:
             raise OntologyError(f"{path}: cannot load the vocabulary: {exc}") from exc
+    store.flush()
     return store
 
 
