@@ -80,12 +80,11 @@ def run_build(corpus: Path, out: Path, jobs: int, env: dict) -> tuple[float, flo
     return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024, cpu
 
 
-def baseline_env(rev: str, tmp: Path, env: dict) -> dict:
-    """The environment that runs `kg` from a worktree of commit ``rev`` (its own cache folder)."""
-    tree = tmp / "baseline"
+def baseline_env(rev: str, tree: Path, env: dict) -> dict:
+    """The environment that runs `kg` from ``tree``, a new worktree of commit ``rev`` (its own cache folder)."""
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
                    capture_output=True, check=True)
-    return {**env, "PYTHONPATH": str(tree), "KG_CACHE_DIR": str(tmp / "baseline-cache")}
+    return {**env, "PYTHONPATH": str(tree), "KG_CACHE_DIR": str(tree.with_name("baseline-cache"))}
 
 
 def report(label: str, count: int, out: Path, seconds: float, rss: float, cpu: float) -> None:
@@ -146,7 +145,8 @@ def main() -> None:
             out = Path(tmp) / f"kg-{j}.nq"
             report(f"--jobs {j}", count, out, *run_build(corpus, out, j, env))
         if args.baseline:
-            before = baseline_env(args.baseline, Path(tmp), env)
+            tree = Path(tmp) / "baseline"
+            before = baseline_env(args.baseline, tree, env)
             try:
                 cold = startup(before)
                 print(f"baseline {args.baseline} start-up: cold {cold:.2f} s, warm {startup(before):.2f} s")
@@ -154,7 +154,7 @@ def main() -> None:
                     out = Path(tmp) / f"baseline-{j}.nq"
                     report(f"baseline {args.baseline} --jobs {j}", count, out, *run_build(corpus, out, j, before))
             finally:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(Path(tmp) / "baseline")],
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
                                capture_output=True, check=False)
         outputs = [file_digest(Path(tmp) / f"kg-{j}.nq") for j in jobs]
         print(f"outputs of every --jobs byte-identical: {'yes' if all(o == outputs[0] for o in outputs) else 'NO'}")

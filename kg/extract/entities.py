@@ -73,8 +73,6 @@ def _severity_parents(vocabulary: Vocabulary) -> dict[str, str]:
     own_names = set(cue_data()["disease"]["graded_names"])
     diseases = {c: t.label.lower() for c, t in vocabulary.terms.items() if t.kind is EntityKind.DISEASE}
     graded = {c: label for c, label in diseases.items() if label.startswith(grades) and label not in own_names}
-    if not graded:
-        return {}
     by_label = {label: c for c, label in diseases.items()}
     parents = {}
     for curie, label in graded.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from functools import cache
 from pathlib import Path
 
@@ -36,21 +37,24 @@ def _store() -> ox.Store:
     except OSError:
         pass
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        try:
-            _load(ox.Store(str(tmp)), files)  # the store is closed when the call drops it
-        except OntologyError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        try:
-            os.rename(tmp, path)  # atomic; fails if another process got there first, which is as good
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
+        _save(path, files)
         return ox.Store.read_only(str(path))
     except OSError:
         return _load(ox.Store(), files)
+
+
+def _save(path: Path, files: Iterable[Path]) -> None:
+    """Loads the files into a store beside ``path``, then renames it to ``path`` (atomic: a reader never
+    sees half a store; if another process got there first, its store is as good)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        _load(ox.Store(str(tmp)), files)  # the store is closed when the call drops it
+        with suppress(OSError):
+            os.rename(tmp, path)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _load(store: ox.Store, files: Iterable[Path]) -> ox.Store:
