@@ -17,6 +17,14 @@ def test_negation_scope_marks_the_words_it_covers() -> None:
     words = negation_marked(tokens("the drug did not improve survival but reduced pain"), load_lexicon())
     assert "NEG_improve" in words and "NEG_survival" in words
     assert "reduced" in words and "NEG_reduced" not in words  # "but" closes the scope
+    words = negation_marked(tokens("no sign of relapse , <drug> reduced flares"), load_lexicon())
+    assert "NEG_relapse" in words and "reduced" in words  # a drug opens the next statement
+
+
+def test_result_and_adverse_wording() -> None:
+    assert "lex:negated_result" in featurize("The antibody showed no activity against the tumour.")
+    assert "lex:negated_result" not in featurize("Patients had no signs of active infection.")
+    assert "lex:adverse_events" in featurize("A decrease in neutrophil counts was seen in four patients.")
 
 
 @pytest.mark.parametrize(

@@ -308,8 +308,10 @@ class FindingExtractor:
             hedged = bool(self._hedge.search(sentence.text, cue.start, cue.end))  # in the span that states it
             clause = next(c for c in clauses if c[0] <= sentence.start + cue.start < c[1])
             in_clause = [m for m in inside if clause[0] <= m.start < clause[1]]
-            interventions, combination = self._sentence_interventions(document.text, sentence, in_clause, main, cue)
-            if not interventions:
+            interventions, combination = [], ()
+            if any(m.term.kind in INTERVENTION_KINDS for m in in_clause):
+                interventions, combination = self._sentence_interventions(document.text, sentence, in_clause, main, cue)
+            if not interventions:  # a clause naming no drug is about the sentence's drugs, else the main ones
                 interventions, combination = self._sentence_interventions(document.text, sentence, inside, main, cue)
             for disease, named in self._diseases_for(cue, cues, sentence, disease_mentions, focus):
                 for intervention, drug_named in interventions:

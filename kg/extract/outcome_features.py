@@ -2,7 +2,7 @@
 
 * words and word pairs, lower-cased, numbers as ``<num>``, named entities masked by kind (``<drug>``,
   ``<disease>``, ``<gene>``) so the model learns how results are worded, never which drug was tested;
-* negation scope: words after "not", "no", "failed" ... (up to a closing word or a few words) are marked
+* negation scope: words after "not", "no", "failed" ... (up to a closing word, a drug or a few words) are marked
   ``NEG_`` — "did not improve" gives ``NEG_improve``, never ``improve``;
 * wording groups of ``outcome_lexicon.toml``, matched in the unmasked text (negated result, similar arms, zero responses, adverse
   events, regulatory language, hedges, method and background sentences ...);
@@ -135,8 +135,8 @@ def negation_marked(words: Sequence[str], lexicon: Lexicon) -> list[str]:
             out.append(word)
             left = lexicon.negation_window
             continue
-        if left and (word in lexicon.negation_closers or word in "<>=≤≥"):
-            left = 0
+        if left and (word in lexicon.negation_closers or word in "<>=≤≥" or word == "<drug>"):
+            left = 0  # "no signs of infection, <drug> improved": the drug opens the next statement
         out.append(f"NEG_{word}" if left else word)
         left = max(0, left - 1)
     return out
