@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract.findings import clause_spans
+from kg.extract.outcome_model import OutcomeModel
+from kg.extract.pipeline import Extractor
 from kg.model import Outcome
 from tests.conftest import make_document
 
@@ -127,7 +130,12 @@ def test_hedged_statement_is_kept_and_marked(extractor) -> None:
     )
     hedged = [f for f in extraction.findings if f.outcome is Outcome.EFFICACY]
     assert hedged and all(f.hedged for f in hedged)
-    assert all(f.evidence.confidence < 0.7 for f in hedged)
+    plain = extractor.extract(
+        make_document("IL-6 in polymyalgia rheumatica", "IL-6 blockade improved polymyalgia rheumatica.")
+    )
+    stated = [f for f in plain.findings if f.outcome is Outcome.EFFICACY]
+    assert stated and not any(f.hedged for f in stated)
+    assert max(f.evidence.confidence for f in hedged) <= min(f.evidence.confidence for f in stated)
 
 
 def test_evidence_offsets(extractor) -> None:
@@ -214,3 +222,62 @@ def test_a_drug_is_tolerated_in_the_population_the_sentence_names(extractor) -> 
     )
     assert ("IL-6 inhibitor", "Castleman disease", "well_tolerated") in found
     assert ("IL-6 inhibitor", "cancer", "well_tolerated") not in found
+
+
+def _always(outcome: Outcome) -> OutcomeModel:
+    """A model that reads ``outcome`` in every sentence (to test what the extractor does with a reading)."""
+    return OutcomeModel((outcome,), (5.0,), {}, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "stands"),
+    [
+        ("Levels of C-reactive protein fell by 60% in patients given tocilizumab.", False),
+        ("The overall response rate with tocilizumab was 43%.", False),
+        ("Tocilizumab did not reduce the number of flares.", True),
+        ("The study of tocilizumab was stopped early for lack of efficacy.", True),
+        ("Remission rates were similar in the tocilizumab and placebo groups.", True),
+        ("Progression-free survival was shorter with tocilizumab (hazard ratio 1.64).", True),
+        ("Tocilizumab showed no benefit (difference 2.1, 95% CI -1.0 to 5.2).", True),
+    ],
+)
+def test_a_failure_is_read_only_where_the_sentence_words_one(vocabulary, sentence: str, stands: bool) -> None:
+    extractor = Extractor(vocabulary)
+    extractor.findings.model = _always(Outcome.NO_EFFICACY)
+    assert (outcomes_read(extractor, sentence) == {"no_efficacy"}) is stands
+
+
+def test_clauses_telling_success_and_failure_of_one_pair_are_a_mixed_result(vocabulary) -> None:
+    extractor = Extractor(vocabulary)
+    found = findings(
+        extractor,
+        "Tocilizumab in rheumatoid arthritis",
+        "Tocilizumab significantly reduced the rate of flares in rheumatoid arthritis, but it did not improve "
+        "physical function.",
+    )
+    assert ("tocilizumab", "rheumatoid arthritis", "mixed") in found
+    assert not found & {("tocilizumab", "rheumatoid arthritis", o) for o in ("efficacy", "no_efficacy")}
+    found = findings(
+        extractor,
+        "Tocilizumab in rheumatoid arthritis",
+        "The primary end point was not met, but tocilizumab significantly improved morning stiffness in "
+        "rheumatoid arthritis.",
+    )
+    assert ("tocilizumab", "rheumatoid arthritis", "no_efficacy") in found  # the primary endpoint decides
+
+
+def test_a_drug_alone_and_in_combination_alike_is_no_failure_of_the_drug(extractor) -> None:
+    found = findings(
+        extractor,
+        "Tocilizumab monotherapy versus tocilizumab in combination with methotrexate in rheumatoid arthritis",
+        "We compared tocilizumab monotherapy with tocilizumab in combination with methotrexate. "
+        "No differences in ACR50 responses were observed between the treatment groups (p = 0.41).",
+    )
+    assert not any(outcome == "no_efficacy" for _, _, outcome in found)
+
+
+def test_a_second_predicate_is_a_clause_of_its_own() -> None:
+    text = "The drug failed to improve axial disease and was partially effective in peripheral disease."
+    assert [text[a:b] for a, b in clause_spans(text)][1].startswith("was partially")
+    text = "Survival was longer (hazard ratio 0.61; 95% CI 0.44-0.85; p = 0.003)."
+    assert clause_spans(text) == [(0, len(text) + 1)]  # no clause breaks inside brackets

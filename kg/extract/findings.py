@@ -27,7 +27,7 @@ import tomllib
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
@@ -40,9 +40,12 @@ from kg.vocabulary import Vocabulary
 
 INTERVENTION_KINDS = (EntityKind.DRUG, EntityKind.DRUG_CLASS)
 COMPARATOR_KINDS = (*INTERVENTION_KINDS, EntityKind.CONTROL)
+_VERDICTS = frozenset((Outcome.EFFICACY, Outcome.NO_EFFICACY, Outcome.MIXED))  # did it work: one per sentence
 NO_OUTCOME = "none"  # the outcome of a lexicon rule that silences others ("future studies should ...")
 BODY_SECTIONS = ("title", "abstract")
-_CLAUSE_BREAK = re.compile(r";\s+|,?\s+(?:but|whereas|while|although|however)\s+", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(  # "and was/did ..." opens a second predicate of the same subject
+    r";\s+|,?\s+(?:but|whereas|while|although|however)\s+|,?\s+and\s+(?=(?:was|were|did|had)\s)", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,8 @@ class FindingExtractor:
         self.lexicon = load_lexicon()
         self._hedge = dict(self.lexicon.groups)["hedge"]
         self._adverse = dict(self.lexicon.groups)["adverse_events"]
+        self._endpoint_missed = dict(self.lexicon.groups)["endpoint_missed"]
+        self._same_drug_arms = dict(self.lexicon.groups)["same_drug_arms"]
 
     def extract(self, document: Document, mentions: Sequence[Mention]) -> list[Finding]:
         if not any(m.term.kind in INTERVENTION_KINDS for m in mentions):
@@ -162,9 +167,13 @@ class FindingExtractor:
         study = self._document_study(document, sentences)
         designs = self._designs(" ".join(s.text for s in sentences), document.publication_types)
         comparator = self._comparator(document.text, body)
+        regimens_compared = any(self._same_drug_arms.search(s.text) for s in sentences)
         findings = []
         for candidate in candidates:
-            findings += self._sentence_findings(document, candidate, main, focus, study, designs, comparator)
+            found = self._sentence_findings(document, candidate, main, focus, study, designs, comparator)
+            if regimens_compared and "lex:similar_arms" in candidate.features:  # the co-therapy made no difference
+                found = [f for f in found if f.outcome is not Outcome.NO_EFFICACY]
+            findings += found
         return findings
 
     def candidates(self, document: Document, mentions: Sequence[Mention]) -> Iterator[Candidate]:
@@ -330,7 +339,32 @@ class FindingExtractor:
                             combination, comparator, hedged, signals,
                         )
                     )
-        return findings
+        return self._one_verdict(findings, sentence, cues)
+
+    def _one_verdict(self, findings: list[Finding], sentence: Sentence, cues: list[OutcomeCue]) -> list[Finding]:
+        """A sentence whose clauses tell one intervention and disease both that it worked and that it did
+        not ("reduced relapses but did not change disability") states a mixed result — unless the failure
+        is the primary endpoint's, which decides the trial (a failed primary endpoint with positive
+        secondary ones is no efficacy)."""
+        said: dict[tuple[str, str], set[Outcome]] = {}
+        for f in findings:
+            said.setdefault((f.intervention.curie, f.disease.curie), set()).add(f.outcome)
+        split_pairs = {pair for pair, outcomes in said.items() if {Outcome.EFFICACY, Outcome.NO_EFFICACY} <= outcomes}
+        if not split_pairs:
+            return findings
+        primary_failed = any(
+            self._endpoint_missed.search(sentence.text, c.start, c.end) for c in cues if c.outcome is Outcome.NO_EFFICACY
+        )
+        verdict = Outcome.NO_EFFICACY if primary_failed else Outcome.MIXED
+        kept, seen = [], set()
+        for f in findings:
+            pair = (f.intervention.curie, f.disease.curie)
+            if f.outcome not in _VERDICTS or pair not in split_pairs:
+                kept.append(f)
+            elif pair not in seen:
+                seen.add(pair)
+                kept.append(replace(f, outcome=verdict))
+        return kept
 
     def outcome_cues(self, candidate: Candidate) -> list[OutcomeCue]:
         """The outcomes the model reads in a sentence. Conflicting outcomes ("improved A but did not
@@ -338,7 +372,9 @@ class FindingExtractor:
         sentence = candidate.sentence
         found = self._read_outcomes(candidate.features, replace=False)
         outcomes = {o for o, _, _ in found}
-        if not any(len(outcomes & group) > 1 for group in self.cues.conflicting) or len(clauses := _clauses(sentence)) < 2:
+        conflict = any(len(outcomes & group) > 1 for group in self.cues.conflicting)
+        verdict = bool(outcomes & _VERDICTS)
+        if not (conflict or verdict) or len(clauses := _clauses(sentence)) < 2:
             return [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in self._replaced(found)]
         whole = [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in found]
         placed: list[OutcomeCue] = []
@@ -346,18 +382,18 @@ class FindingExtractor:
             a, b = start - sentence.start, min(end, sentence.end) - sentence.start
             inside = [m for m in candidate.mentions if start <= m.start < end]
             features = featurize(sentence.text[a:b], mention_spans(inside, start), candidate.context, self.lexicon)
-            placed += [OutcomeCue(o, a, b, p, r) for o, p, r in self._read_outcomes(features) if o in outcomes]
+            placed += [OutcomeCue(o, a, b, p, r) for o, p, r in self._read_outcomes(features) if o in outcomes or o in _VERDICTS]
         placed_outcomes = {c.outcome for c in placed}
         placed += [c for c in whole if c.outcome not in placed_outcomes]
         return sorted(placed, key=lambda c: (c.start, c.outcome.value))
 
     def _read_outcomes(self, features: Sequence[str], replace: bool = True) -> list[tuple[Outcome, float, bool]]:
-        """(outcome, probability, read by a rule) for the model's outcomes and those the lexicon's rules
-        read (``outcome_lexicon.toml [rules]``); a rule's outcome takes the place of those it ``replaces``
+        """(outcome, probability, read by a rule) for the model's outcomes that the sentence words as the
+        lexicon requires (``outcome_lexicon.toml [requires]``) and those the lexicon's rules read (``[rules]``); a rule's outcome takes the place of those it ``replaces``
         unless ``replace`` is off (a sentence whose clauses are read one by one keeps them all until each
         clause is read)."""
-        found = [(o, p, False) for o, p in self.model.outcomes(features)]
         present = frozenset(features)
+        found = [(o, p, False) for o, p in self.model.outcomes(features) if self.lexicon.worded(o.value, present)]
         read = {o for o, _, _ in found}
         applied = [rule for rule in self.lexicon.rules if rule.outcome not in read and rule.applies(present)]
         silenced = {name for rule in applied if rule.outcome == NO_OUTCOME for name in rule.replaces}
@@ -434,9 +470,16 @@ class FindingExtractor:
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
-    """Offsets (in ``text``) of its clauses, split at ';' and at 'but', 'whereas', 'although'..."""
-    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text)), len(text) + 1]
+    """Offsets (in ``text``) of its clauses, split at ';', at 'but', 'whereas', 'although'... and before a
+    second predicate ('and was')."""
+    cuts = [0, *(m.end() for m in _CLAUSE_BREAK.finditer(text) if not _bracketed(text, m.start())), len(text) + 1]
     return list(zip(cuts, cuts[1:], strict=False))
+
+
+def _bracketed(text: str, offset: int) -> bool:
+    """Whether ``offset`` is inside parentheses or brackets ("(hazard ratio, 1.72; P = 0.043)")."""
+    before = text[:offset]
+    return before.count("(") + before.count("[") > before.count(")") + before.count("]")
 
 
 def _clauses(sentence: Sentence) -> list[tuple[int, int]]:

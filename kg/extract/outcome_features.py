@@ -27,6 +27,7 @@ _P_VALUE = re.compile(
     r"\bp\s*(?:-?\s*values?\s*)?(<|>|=|≤|≥|<=|>=)\s*(\d[.·]\d+\s*[x×]\s*10\s*[-−–]\s*\d+|0?[.·]\d+|1(?:[.·]0+)?)",
     re.IGNORECASE,
 )
+_HAZARD_RATIO = re.compile(r"\b(?:hazard\s+ratio|a?HR)\b[\s,:=(]*(?:of\s+|was\s+)?(\d+(?:[.·]\d+)?)", re.IGNORECASE)
 _RATIO = re.compile(r"\b(?:hazard|odds|risk|rate)\s+ratios?\b|\b(?:a?HR|a?OR|RR|IRR)\b", re.IGNORECASE)
 _INTERVAL = re.compile(
     r"(?:95\s*%\s*(?:CI|confidence\s+intervals?|CrI)|\bCI\b)[\s:,=]*[(\[]?\s*(-?\d+(?:[.·]\d+)?)\s*(?:-|–|—|to|,)\s*(-?\d+(?:[.·]\d+)?)",
@@ -66,6 +67,14 @@ class Lexicon:
     sections: tuple[tuple[str, re.Pattern[str]], ...]
     rules: tuple[OutcomeRule, ...] = ()
     conjunctions: tuple[tuple[str, frozenset[str]], ...] = ()
+    #: outcome -> the features (``lex:`` groups, ``stat:`` readings) one of which a sentence must have for
+    #: the model's reading of that outcome to stand
+    requires: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def worded(self, outcome: str, features: frozenset[str]) -> bool:
+        """Whether a sentence with these features words ``outcome`` as the lexicon requires (outcomes
+        without a requirement always are)."""
+        return all(features & needed for name, needed in self.requires if name == outcome)
 
     def section_category(self, label: str) -> str | None:
         """``background``, ``methods``, ``results`` or ``conclusions`` for a structured-abstract label."""
@@ -102,6 +111,7 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
             for name, rule in data.get("rules", {}).items()
         ),
         tuple((name, frozenset(groups)) for name, groups in data.get("conjunctions", {}).items()),
+        tuple((name, frozenset(features)) for name, features in data.get("requires", {}).items()),
     )
 
 
@@ -165,8 +175,11 @@ def _number(raw: str) -> float | None:
 
 def statistics(text: str) -> set[str]:
     """``stat:p_sig`` / ``stat:p_nonsig`` from p-values, ``stat:ci_null`` / ``stat:ci_clear`` from ratio
-    intervals (a difference interval when the sentence names no ratio)."""
+    intervals (a difference interval when the sentence names no ratio), ``stat:hr_above`` from a hazard
+    ratio above 1 (the drug's arm had more of the events: progression, death)."""
     found = set()
+    if any((value := _number(raw)) is not None and value > 1 for raw in _HAZARD_RATIO.findall(text)):
+        found.add("stat:hr_above")
     for relation, raw in _P_VALUE.findall(text):
         value = _number(raw)
         if value is None:
