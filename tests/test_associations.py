@@ -71,3 +71,14 @@ def test_induces_reads_the_direction_of_its_cue(extractor) -> None:
     # a drug named after an active cue is no subject of it
     assert not any(s == "tocilizumab" and r == "induces" for s, r, _ in associations(
         extractor, "IL-6 induces C-reactive protein, and tocilizumab was given to the patients."))
+
+
+def test_a_passive_cue_takes_the_agent_that_follows_it_closely(extractor) -> None:
+    found = associations(extractor, "Arthritis induced by IL-1 and TNF was studied in mice.")
+    assert {("IL1", "induces", "arthritis"), ("TNF", "induces", "arthritis")} <= found
+    found = associations(
+        extractor,
+        "Hyper-IgE syndrome was caused by a rare inherited mutation in a signalling gene (variant p.X1; "
+        "patient A) leading to abrogated responses after stimulation with IL-6 in fibroblasts.",
+    )
+    assert not any(relation == "induces" for _, relation, _ in found)

@@ -105,10 +105,30 @@ def _directed_pairs(
         before_kinds, after_kinds = (spec.object, spec.subject) if passive else (spec.subject, spec.object)
         before = [m for m in clause if m.end - sentence.start <= match.start() and m.term.kind in before_kinds]
         after = [m for m in clause if m.start - sentence.start >= match.end() and m.term.kind in after_kinds]
+        if passive:  # the agent follows "by" closely: "induced by IL-1 and TNF", not a cytokine far beyond
+            after = [m for m in _agents(sentence.text, clause, match.end(), sentence.start) if m in after]
         if not before:
             continue
         for other in after:
             yield (other, before[-1], match.start()) if passive else (before[-1], other, match.start())
+
+
+_AGENT_GAP = re.compile(r"^\W*(?:\w+\W+){0,6}$")  # at most a few words ("the administration of") before the agent
+_COORDINATION = re.compile(r"^[\s,]*(?:and|or|as\s+well\s+as)?[\s,]*$", re.IGNORECASE)
+
+
+def _agents(text: str, clause: Sequence[Mention], offset: int, base: int) -> list[Mention]:
+    """The mentions naming the agent of a passive cue ending at ``offset``: the first mention after it,
+    when only a few words come between, and those coordinated with it ("by IL-6, IL-1 and TNF")."""
+    following = sorted((m for m in clause if m.start - base >= offset), key=lambda m: m.start)
+    if not following or not _AGENT_GAP.match(text[offset : following[0].start - base]):
+        return []
+    agents = following[:1]
+    for m in following[1:]:
+        if not _COORDINATION.match(text[agents[-1].end - base : m.start - base]):
+            break
+        agents.append(m)
+    return agents
 
 
 def _scope(text: str, clauses: list[tuple[int, int]], offset: int, hedge: re.Pattern[str], lexicon: Lexicon) -> tuple[bool, bool]:
