@@ -7,8 +7,11 @@ The extractor reads a document the way a curator skims an abstract:
    population ("patients with X"), else the disease named most often;
 2. every sentence of the title and abstract is read by the outcome model (``outcome_model.py``, learned
    from clinician-labelled trial results and the development gold): it states zero, one or several
-   outcomes, each with a probability; when a sentence states conflicting outcomes, each clause is read
-   on its own so that "improved A but not B" gives each disease its own outcome;
+   outcomes, each with a probability (a failure only where the sentence words one); when a sentence
+   states whether the drug worked and has several clauses, each clause is read on its own so that
+   "improved A but not B" gives each disease its own outcome, and one disease told both is a mixed
+   result (a failed primary endpoint decides: no efficacy); in a study of a drug alone against the same
+   drug in combination, arms alike are no failure of the drug;
 3. the sentence's interventions are the drugs it names, less comparators ("versus placebo") and, when a
    main intervention is among them, less the co-therapies; a sentence naming no drug but speaking of
    "the treatment", "the group" or "the combination" is about the main interventions; its comparator is
@@ -389,7 +392,8 @@ class FindingExtractor:
 
     def _read_outcomes(self, features: Sequence[str], replace: bool = True) -> list[tuple[Outcome, float, bool]]:
         """(outcome, probability, read by a rule) for the model's outcomes that the sentence words as the
-        lexicon requires (``outcome_lexicon.toml [requires]``) and those the lexicon's rules read (``[rules]``); a rule's outcome takes the place of those it ``replaces``
+        lexicon requires (``outcome_lexicon.toml [requires]``) and those the lexicon's rules read
+        (``[rules]``); a rule's outcome takes the place of those it ``replaces``
         unless ``replace`` is off (a sentence whose clauses are read one by one keeps them all until each
         clause is read)."""
         present = frozenset(features)
