@@ -155,10 +155,12 @@ def evidence_inference_check(shared: Path, external, documents, extractor, match
         model, intercepts=model.intercepts[1:], weights={f: w[1:] for f, w in model.weights.items()}
     )
     no_difference = {Outcome.NO_EFFICACY, Outcome.WELL_TOLERATED}
-    gold, predicted = [], []
+    gold, predicted, worded = [], [], []
     for text, code, _ in evidence_inference_rows(shared / "corpora" / "evidence-inference", "validation"):
-        p = model.probabilities(text_features(text, extractor, matcher))
+        features = text_features(text, extractor, matcher)
+        p = model.probabilities(features)
         gold.append(code == 0)
+        worded.append(extractor.lexicon.worded(Outcome.NO_EFFICACY.value, frozenset(features)))
         predicted.append(
             max(p[o] for o in no_difference) > max(p[Outcome.EFFICACY], p[Outcome.SAFETY_CONCERN])
         )
@@ -171,8 +173,15 @@ def evidence_inference_check(shared: Path, external, documents, extractor, match
         f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
     return (
         f"evidence inference validation: {len(gold)} texts, accuracy {accuracy:.3f}, "
-        f"macro F1 {sum(f1s) / 2:.3f} (no difference F1 {f1s[0]:.3f}, difference F1 {f1s[1]:.3f})"
+        f"macro F1 {sum(f1s) / 2:.3f} (no difference F1 {f1s[0]:.3f}, difference F1 {f1s[1]:.3f})\n"
+        f"worded as a failure ([requires] of outcome_lexicon.toml, which a no_efficacy reading needs): "
+        f"{_share(worded, gold, True)} of the no-difference texts, {_share(worded, gold, False)} of the others"
     )
+
+
+def _share(flags: list[bool], gold: list[bool], label: bool) -> str:
+    chosen = [f for f, g in zip(flags, gold, strict=True) if g == label]
+    return f"{sum(chosen)}/{len(chosen)} ({sum(chosen) / len(chosen):.0%})"
 
 
 def main() -> int:

@@ -36,6 +36,10 @@ def test_result_and_adverse_wording() -> None:
         ("hazard ratio 0.41 (95% CI, 0.25-0.67)", {"stat:ci_clear"}),
         ("difference -2.7 (95% CI -5.9 to 0.4)", {"stat:ci_null"}),
         ("p = 1.2 x 10-5", {"stat:p_sig"}),
+        ("relapse in 21% and 24% (p = NS)", {"stat:p_nonsig"}),
+        ("transfusions in 2.2% and 2.7% (NS)", {"stat:p_nonsig"}),
+        ("median PFS 97 vs 228 days (hazard ratio, 1.72; P = 0.043)", {"stat:hr_above", "stat:p_sig"}),
+        ("the NS group", set()),
     ],
 )
 def test_statistics_read_significance_and_intervals(text: str, expected: set[str]) -> None:

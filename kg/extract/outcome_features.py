@@ -27,6 +27,9 @@ _P_VALUE = re.compile(
     r"\bp\s*(?:-?\s*values?\s*)?(<|>|=|≤|≥|<=|>=)\s*(\d[.·]\d+\s*[x×]\s*10\s*[-−–]\s*\d+|0?[.·]\d+|1(?:[.·]0+)?)",
     re.IGNORECASE,
 )
+_NOT_SIGNIFICANT = re.compile(  # "p = NS", "(NS)", "(n.s.)", a table row ending "... ns"
+    r"\bp\s*[=:]\s*n\.?s\b|\(\s*n\.?s\.?\s*\)|\bn\.?s\.?\s*$", re.IGNORECASE
+)
 _HAZARD_RATIO = re.compile(r"\b(?:hazard\s+ratio|a?HR)\b[\s,:=(]*(?:of\s+|was\s+)?(\d+(?:[.·]\d+)?)", re.IGNORECASE)
 _RATIO = re.compile(r"\b(?:hazard|odds|risk|rate)\s+ratios?\b|\b(?:a?HR|a?OR|RR|IRR)\b", re.IGNORECASE)
 _INTERVAL = re.compile(
@@ -174,10 +177,10 @@ def _number(raw: str) -> float | None:
 
 
 def statistics(text: str) -> set[str]:
-    """``stat:p_sig`` / ``stat:p_nonsig`` from p-values, ``stat:ci_null`` / ``stat:ci_clear`` from ratio
+    """``stat:p_sig`` / ``stat:p_nonsig`` from p-values (and "NS"), ``stat:ci_null`` / ``stat:ci_clear`` from ratio
     intervals (a difference interval when the sentence names no ratio), ``stat:hr_above`` from a hazard
     ratio above 1 (the drug's arm had more of the events: progression, death)."""
-    found = set()
+    found = {"stat:p_nonsig"} if _NOT_SIGNIFICANT.search(text) else set()
     if any((value := _number(raw)) is not None and value > 1 for raw in _HAZARD_RATIO.findall(text)):
         found.add("stat:hr_above")
     for relation, raw in _P_VALUE.findall(text):
