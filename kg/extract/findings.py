@@ -370,14 +370,15 @@ class FindingExtractor:
         return kept
 
     def outcome_cues(self, candidate: Candidate) -> list[OutcomeCue]:
-        """The outcomes the model reads in a sentence. Conflicting outcomes ("improved A but did not
-        improve B") are placed on the clauses that state them, when clauses can be told apart."""
+        """The outcomes the model reads in a sentence. In a sentence that says whether the drug worked, or
+        states conflicting outcomes, each clause is read on its own ("improved A but did not improve B"),
+        when clauses can be told apart: outcomes are placed on the clauses that state them, and a clause
+        may state whether the drug worked where the whole sentence read otherwise."""
         sentence = candidate.sentence
         found = self._read_outcomes(candidate.features, replace=False)
         outcomes = {o for o, _, _ in found}
         conflict = any(len(outcomes & group) > 1 for group in self.cues.conflicting)
-        verdict = bool(outcomes & _VERDICTS)
-        if not (conflict or verdict) or len(clauses := _clauses(sentence)) < 2:
+        if not (conflict or outcomes & _VERDICTS) or len(clauses := _clauses(sentence)) < 2:
             return [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in self._replaced(found)]
         whole = [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in found]
         placed: list[OutcomeCue] = []
@@ -385,7 +386,9 @@ class FindingExtractor:
             a, b = start - sentence.start, min(end, sentence.end) - sentence.start
             inside = [m for m in candidate.mentions if start <= m.start < end]
             features = featurize(sentence.text[a:b], mention_spans(inside, start), candidate.context, self.lexicon)
-            placed += [OutcomeCue(o, a, b, p, r) for o, p, r in self._read_outcomes(features) if o in outcomes or o in _VERDICTS]
+            placed += [
+                OutcomeCue(o, a, b, p, r) for o, p, r in self._read_outcomes(features) if o in outcomes | _VERDICTS
+            ]
         placed_outcomes = {c.outcome for c in placed}
         placed += [c for c in whole if c.outcome not in placed_outcomes]
         return sorted(placed, key=lambda c: (c.start, c.outcome.value))
