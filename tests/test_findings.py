@@ -274,6 +274,12 @@ def test_a_drug_alone_and_in_combination_alike_is_no_failure_of_the_drug(extract
         "No differences in ACR50 responses were observed between the treatment groups (p = 0.41).",
     )
     assert not any(outcome == "no_efficacy" for _, _, outcome in found)
+    found = findings(
+        extractor,
+        "Tocilizumab monotherapy or in combination with methotrexate versus placebo in rheumatoid arthritis",
+        "No differences in ACR50 responses were observed between tocilizumab and placebo (p = 0.41).",
+    )
+    assert ("tocilizumab", "rheumatoid arthritis", "no_efficacy") in found  # against placebo, the drug failed
 
 
 def test_a_second_predicate_is_a_clause_of_its_own() -> None:

@@ -174,7 +174,9 @@ class FindingExtractor:
         findings = []
         for candidate in candidates:
             found = self._sentence_findings(document, candidate, main, focus, study, designs, comparator)
-            if regimens_compared and "lex:similar_arms" in candidate.features:  # the co-therapy made no difference
+            if regimens_compared and "lex:similar_arms" in candidate.features and not any(
+                m.term.kind is EntityKind.CONTROL for m in candidate.mentions
+            ):  # the regimens did alike: the co-therapy made no difference (against placebo, the drug failed)
                 found = [f for f in found if f.outcome is not Outcome.NO_EFFICACY]
             findings += found
         return findings
