@@ -120,7 +120,7 @@ _COORDINATION = re.compile(r"^[\s,]*(?:and|or|as\s+well\s+as)?[\s,]*$", re.IGNOR
 def _agents(text: str, clause: Sequence[Mention], offset: int, base: int) -> list[Mention]:
     """The mentions naming the agent of a passive cue ending at ``offset``: the first mention after it,
     when only a few words come between, and those coordinated with it ("by IL-6, IL-1 and TNF")."""
-    following = sorted((m for m in clause if m.start - base >= offset), key=lambda m: m.start)
+    following = [m for m in clause if m.start - base >= offset]  # the clause's mentions are in text order
     if not following or not _AGENT_GAP.match(text[offset : following[0].start - base]):
         return []
     agents = following[:1]

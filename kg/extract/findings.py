@@ -43,7 +43,6 @@ from kg.vocabulary import Vocabulary
 
 INTERVENTION_KINDS = (EntityKind.DRUG, EntityKind.DRUG_CLASS)
 COMPARATOR_KINDS = (*INTERVENTION_KINDS, EntityKind.CONTROL)
-_VERDICTS = frozenset((Outcome.EFFICACY, Outcome.NO_EFFICACY, Outcome.MIXED))  # did it work: one per sentence
 NO_OUTCOME = "none"  # the outcome of a lexicon rule that silences others ("future studies should ...")
 BODY_SECTIONS = ("title", "abstract")
 _CLAUSE_BREAK = re.compile(  # "and was/did ..." opens a second predicate of the same subject
@@ -151,10 +150,11 @@ class FindingExtractor:
         self.cues = cues or load_cues()
         self.model = model or default_model()
         self.lexicon = load_lexicon()
-        self._hedge = dict(self.lexicon.groups)["hedge"]
-        self._adverse = dict(self.lexicon.groups)["adverse_events"]
-        self._endpoint_missed = dict(self.lexicon.groups)["endpoint_missed"]
-        self._same_drug_arms = dict(self.lexicon.groups)["same_drug_arms"]
+        groups = dict(self.lexicon.groups)
+        self._hedge, self._adverse = groups["hedge"], groups["adverse_events"]
+        self._endpoint_missed, self._same_drug_arms = groups["endpoint_missed"], groups["same_drug_arms"]
+        # whether the drug worked (cues.toml's conflicting group of efficacy): one verdict per sentence
+        self._verdicts = next(group for group in self.cues.conflicting if Outcome.EFFICACY in group)
 
     def extract(self, document: Document, mentions: Sequence[Mention]) -> list[Finding]:
         if not any(m.term.kind in INTERVENTION_KINDS for m in mentions):
@@ -364,7 +364,7 @@ class FindingExtractor:
         kept, seen = [], set()
         for f in findings:
             pair = (f.intervention.curie, f.disease.curie)
-            if f.outcome not in _VERDICTS or pair not in split_pairs:
+            if f.outcome not in self._verdicts or pair not in split_pairs:
                 kept.append(f)
             elif pair not in seen:
                 seen.add(pair)
@@ -380,7 +380,7 @@ class FindingExtractor:
         found = self._read_outcomes(candidate.features, replace=False)
         outcomes = {o for o, _, _ in found}
         conflict = any(len(outcomes & group) > 1 for group in self.cues.conflicting)
-        if not (conflict or outcomes & _VERDICTS) or len(clauses := _clauses(sentence)) < 2:
+        if not (conflict or outcomes & self._verdicts) or len(clauses := _clauses(sentence)) < 2:
             return [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in self._replaced(found)]
         whole = [OutcomeCue(o, 0, len(sentence.text), p, r) for o, p, r in found]
         placed: list[OutcomeCue] = []
@@ -389,7 +389,7 @@ class FindingExtractor:
             inside = [m for m in candidate.mentions if start <= m.start < end]
             features = featurize(sentence.text[a:b], mention_spans(inside, start), candidate.context, self.lexicon)
             placed += [
-                OutcomeCue(o, a, b, p, r) for o, p, r in self._read_outcomes(features) if o in outcomes | _VERDICTS
+                OutcomeCue(o, a, b, p, r) for o, p, r in self._read_outcomes(features) if o in outcomes | self._verdicts
             ]
         placed_outcomes = {c.outcome for c in placed}
         placed += [c for c in whole if c.outcome not in placed_outcomes]
