@@ -77,13 +77,13 @@ class Inputs:
 
     def check(self) -> None:
         """Raise KGError for anything wrong with the inputs or the settings, before any work is done."""
-        from kg.sources.eutils import normalize_pmid
-
         try:
             check_settings()
         except InputError as error:  # a SettingError names the variable
             raise KGError(str(error)) from None
         for pmid in self.pmids:
+            from kg.sources.eutils import normalize_pmid  # the network client: imported only when asked for
+
             try:
                 normalize_pmid(pmid)
             except ValueError:

@@ -5,9 +5,14 @@ In a checkout they sit beside ``kg/``; in an installed wheel they are packaged a
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any, TypeVar
 
 from kg.errors import OntologyError
 
@@ -39,8 +44,6 @@ def queries_dir() -> Path:
 def cache_dir(name: str) -> Path:
     """A folder for caches: ``$KG_CACHE_DIR/NAME``, else ``$XDG_CACHE_HOME/cytokine-kg/NAME``, else
     ``~/.cache/cytokine-kg/NAME``."""
-    import os
-
     root = os.environ.get("KG_CACHE_DIR", "").strip()
     if root:
         return Path(root).expanduser() / name
@@ -57,3 +60,51 @@ def fingerprint(*paths: Path, extra: str = "") -> str:
         stat = path.stat()
         digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
     return digest.hexdigest()[:20]
+
+
+T = TypeVar("T")
+#: what a damaged, truncated or outdated cache file raises while it is read back
+_UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError, IndexError)
+
+
+def cached(
+    folder: str, key: str, make: Callable[[], T], *,
+    state: Callable[[T], Any] = lambda value: value, restore: Callable[[Any], T] = lambda state: state,
+    keep: int = 2,
+) -> T:
+    """``make()``, saved as a pickle in the cache folder ``folder`` under ``key`` (which must name the files
+    and code that decide the value) and loaded from there next time. ``state`` turns the value into what is
+    pickled, ``restore`` turns it back (and raises ValueError for a state it does not know). A missing,
+    damaged or outdated file is made again and replaced atomically; of the other keys' files only the
+    ``keep - 1`` most recently used stay, so the folder does not grow with every new version. A read-only
+    cache folder only makes start-ups slower."""
+    path = cache_dir(folder) / f"{key}.pickle"
+    collecting = gc.isenabled()
+    gc.disable()  # the collector would walk the half-loaded objects again and again: loads take twice as long
+    try:
+        with path.open("rb") as handle:
+            value = restore(pickle.load(handle))
+        os.utime(path)  # most recently used: kept when other keys' files are removed
+        return value
+    except _UNREADABLE:
+        pass
+    finally:
+        if collecting:
+            gc.enable()
+    value = make()
+    from kg.rdf.serialize import write_atomic
+
+    try:
+        write_atomic(path, pickle.dumps(state(value), protocol=pickle.HIGHEST_PROTOCOL))
+        _remove_stale(path, keep)
+    except OSError:
+        pass
+    return value
+
+
+def _remove_stale(path: Path, keep: int) -> None:
+    others = sorted(
+        (p for p in path.parent.glob("*.pickle") if p != path), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for stale in others[max(0, keep - 1):]:
+        stale.unlink(missing_ok=True)

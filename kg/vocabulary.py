@@ -7,8 +7,6 @@ Everything is parsed once with pyoxigraph; IRIs are compressed to CURIEs with ``
 from __future__ import annotations
 
 import json
-import os
-import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -186,22 +184,10 @@ class Vocabulary:
         """The project's vocabulary, from a pickle in the user's cache folder keyed by the vocabulary files
         and this module (parsing the Turtle takes seconds, loading the pickle a tenth of one)."""
         files = default_files()
-        path = resources.cache_dir("vocabulary") / f"{resources.fingerprint(*files, Path(__file__))}.pickle"
-        try:
-            with path.open("rb") as handle:
-                return cls._from_cache_state(pickle.load(handle))
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, KeyError, TypeError, AttributeError):
-            pass
-        vocabulary = cls.load(files)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump(vocabulary._cache_state(), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only home: no cache, just slower start-ups
-        return vocabulary
+        key = resources.fingerprint(*files, Path(__file__))
+        return resources.cached(
+            "vocabulary", key, lambda: cls.load(files), state=cls._cache_state, restore=cls._from_cache_state
+        )
 
     @classmethod
     def load(cls, files: Iterable[Path] | None = None) -> Vocabulary:

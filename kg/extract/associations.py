@@ -58,7 +58,7 @@ def extract_associations(
 ) -> Iterator[Association]:
     seen: set[tuple[str, str, str]] = set()
     cues, lexicon = load_cues(), load_lexicon()
-    hedge = dict(lexicon.groups)["hedge"]
+    hedge = lexicon.group("hedge")
     ordered = sorted(mentions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
     for sentence in split(document.text):
@@ -75,7 +75,10 @@ def extract_associations(
             for gene in (m for m in inside if m.term.kind in GENE_KINDS and m.term.curie in known):
                 scope = _scope(sentence.text, clauses, drug.start - sentence.start, hedge, lexicon)
                 yield from _emit(seen, sentence, scope, drug, "targets", gene, 0.8)
+        kinds = {m.term.kind for m in inside}
         for spec in relation_cues():
+            if not (kinds & spec.subject and kinds & spec.object):
+                continue  # no pair of the relation's kinds: its cues need not be looked for
             if spec.directional:
                 for subject, obj, offset in _directed_pairs(spec, sentence, inside, clauses):
                     scope = _scope(sentence.text, clauses, offset, hedge, lexicon)

@@ -31,12 +31,13 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from kg.extract.outcome_features import featurize, load_lexicon
 from kg.extract.outcome_model import OutcomeModel, default_model
 from kg.model import Document, EntityKind, Evidence, Finding, Mention, Outcome, Section, Term
+from kg.text.prefilter import PatternSet
 from kg.text.sentences import Sentence, split, split_within
 from kg.text.spans import InnermostSpan
 from kg.vocabulary import Vocabulary
@@ -45,6 +46,7 @@ INTERVENTION_KINDS = (EntityKind.DRUG, EntityKind.DRUG_CLASS)
 COMPARATOR_KINDS = (*INTERVENTION_KINDS, EntityKind.CONTROL)
 NO_OUTCOME = "none"  # the outcome of a lexicon rule that silences others ("future studies should ...")
 BODY_SECTIONS = ("title", "abstract")
+_WITH_OR_WITHOUT = re.compile(r"with\s+or\s+without\s+$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(  # "and was/did ..." opens a second predicate of the same subject
     r";\s+|,?\s+(?:but|whereas|while|although|however)\s+|,?\s+and\s+(?=(?:was|were|did|had)\s)", re.IGNORECASE
 )
@@ -64,13 +66,16 @@ class Cues:
     conflicting: tuple[frozenset[Outcome], ...]
     study_order: tuple[str, ...]
     sentence_level_studies: frozenset[str]
-    studies: dict[str, tuple[re.Pattern[str], ...]]
-    designs: dict[str, tuple[re.Pattern[str], ...]]
+    #: study designs ("randomized controlled trial") and design features ("double-blind") by name
+    studies: PatternSet
+    designs: PatternSet
 
 
-def _any_of(patterns: Iterable[str]) -> tuple[re.Pattern[str], ...]:
-    """One alternation for a list of cue patterns: a sentence is scanned once per outcome, not per cue."""
-    return (re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE),)
+def _named_patterns(groups: dict[str, list[str]]) -> PatternSet:
+    """One alternation per name of cue patterns: a sentence is scanned once per name, not per cue."""
+    return PatternSet(
+        (name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)) for name, patterns in groups.items()
+    )
 
 
 @cache
@@ -95,8 +100,8 @@ def load_cues(path: Path | None = None) -> Cues:
         conflicting=tuple(frozenset(map(Outcome, group)) for group in data["sentence"]["conflicting"]),
         study_order=tuple(study["study_order"]),
         sentence_level_studies=frozenset(study["sentence_level"]),
-        studies={name: _any_of(p) for name, p in study["patterns"].items()},
-        designs={name: _any_of(p) for name, p in data["design"].items()},
+        studies=_named_patterns(study["patterns"]),
+        designs=_named_patterns(data["design"]),
     )
 
 
@@ -150,11 +155,12 @@ class FindingExtractor:
         self.cues = cues or load_cues()
         self.model = model or default_model()
         self.lexicon = load_lexicon()
-        groups = dict(self.lexicon.groups)
-        self._hedge, self._adverse = groups["hedge"], groups["adverse_events"]
-        self._endpoint_missed, self._same_drug_arms = groups["endpoint_missed"], groups["same_drug_arms"]
+        self._hedge, self._adverse, self._endpoint_missed, self._same_drug_arms = map(
+            self.lexicon.group, ("hedge", "adverse_events", "endpoint_missed", "same_drug_arms")
+        )
         # whether the drug worked (cues.toml's conflicting group of efficacy): one verdict per sentence
         self._verdicts = next(group for group in self.cues.conflicting if Outcome.EFFICACY in group)
+        self._role_at = lru_cache(maxsize=4096)(self._role_of)
 
     def extract(self, document: Document, mentions: Sequence[Mention]) -> list[Finding]:
         if not any(m.term.kind in INTERVENTION_KINDS for m in mentions):
@@ -246,7 +252,7 @@ class FindingExtractor:
         sentences say so) is a review whatever trials it summarises; else the first design of
         ``study_order`` the text names."""
         opening = " ".join([*document.publication_types, *(s.text for s in sentences[:3])])
-        if any(p.search(opening) for p in self.cues.studies["review"]):
+        if "review" in self.cues.studies.matching(opening):
             return "review"
         text = " ".join(s.text for s in sentences) + " " + " ".join(document.publication_types)
         return self._named_study(text, sentence_level=False)
@@ -254,12 +260,12 @@ class FindingExtractor:
     def _named_study(self, text: str, *, sentence_level: bool) -> str | None:
         """The first design of ``study_order`` that ``text`` names (animal and in vitro designs only when
         ``sentence_level``: a sentence about mice reports a murine study, a document naming mice may not)."""
-        for name in self.cues.study_order:
-            if not sentence_level and name in self.cues.sentence_level_studies:
-                continue
-            if any(p.search(text) for p in self.cues.studies[name]):
-                return name
-        return None
+        named = self.cues.studies.matching(text)
+        return next(
+            (name for name in self.cues.study_order
+             if name in named and (sentence_level or name not in self.cues.sentence_level_studies)),
+            None,
+        )
 
     def _finding_study(self, sentence: Sentence, document_study: str | None) -> str | None:
         """A finding's study: the animal or in vitro study its sentence describes; in a review, the review;
@@ -271,7 +277,8 @@ class FindingExtractor:
 
     def _designs(self, text: str, publication_types: Iterable[str]) -> tuple[str, ...]:
         text = text + " " + " ".join(publication_types)
-        return tuple(name for name, patterns in self.cues.designs.items() if any(p.search(text) for p in patterns))
+        named = self.cues.designs.matching(text)
+        return tuple(name for name in self.cues.designs.names if name in named)
 
     def _comparator(self, text: str, mentions: Iterable[Mention]) -> Term | None:
         """The first drug or control arm (placebo, usual care) named as a comparator ("versus placebo")."""
@@ -282,8 +289,13 @@ class FindingExtractor:
         )
 
     def _role(self, text: str, mention: Mention) -> str:
-        before = _clause_before(text, mention.start)
-        if re.search(r"with\s+or\s+without\s+$", before, re.IGNORECASE):
+        return self._role_at(text, mention.start)
+
+    def _role_of(self, text: str, offset: int) -> str:
+        """The role of the drug named at ``offset``, read from the words before it (``_role_at`` caches it:
+        a document asks for each mention's role once per sentence reading)."""
+        before = _clause_before(text, offset)
+        if _WITH_OR_WITHOUT.search(before):
             return "intervention"
         if self.cues.comparator_before.search(before):
             return "comparator"

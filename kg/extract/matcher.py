@@ -9,8 +9,6 @@ text. Short or acronym-like synonyms are guarded (see
 
 from __future__ import annotations
 
-import os
-import pickle
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
@@ -143,23 +141,10 @@ class Matcher:
         """A matcher saved on disk (a pickle in the user's cache folder) under ``key``, which must name
         the vocabulary files and the code that decide its content: building takes seconds, loading a
         tenth of one. A missing, stale or unreadable file is rebuilt and replaced atomically."""
-        path = resources.cache_dir("matcher") / f"{key}.pickle"
-        try:
-            with path.open("rb") as handle:
-                state = pickle.load(handle)
-            return cls._from_state(vocabulary, state)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, KeyError, AttributeError):
-            pass
-        matcher = cls(vocabulary)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump(matcher._state(), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only cache folder: no cache, just slower start-ups
-        return matcher
+        return resources.cached(
+            "matcher", key, lambda: cls(vocabulary), state=cls._state,
+            restore=lambda state: cls._from_state(vocabulary, state),
+        )
 
     def _state(self) -> dict:
         return {"format": CACHE_FORMAT, "values": self._values, "automaton": self._automaton}

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from kg.text.prefilter import PatternSet
+
 LEXICON = Path(__file__).with_name("outcome_lexicon.toml")
 
 _TOKEN = re.compile(r"<(?:drug|disease|gene)>|[a-z]+(?:['’-][a-z0-9]+)*|\d+(?:[.,·]\d+)*|[<>=≤≥%±]|n't")
@@ -30,6 +32,7 @@ _P_VALUE = re.compile(
 _NOT_SIGNIFICANT = re.compile(  # "p = NS", "(NS)", "(n.s.)", a table row ending "... ns"
     r"\bp\s*[=:]\s*n\.?s\b|\(\s*n\.?s\.?\s*\)|\bn\.?s\.?\s*$", re.IGNORECASE
 )
+_DIGIT = re.compile(r"\d")
 _HAZARD_RATIO = re.compile(r"\b(?:hazard\s+ratio|a?HR)\b[\s,:=(]*(?:of\s+|was\s+)?(\d+(?:[.·]\d+)?)", re.IGNORECASE)
 _RATIO = re.compile(r"\b(?:hazard|odds|risk|rate)\s+ratios?\b|\b(?:a?HR|a?OR|RR|IRR)\b", re.IGNORECASE)
 _INTERVAL = re.compile(
@@ -61,8 +64,9 @@ class Lexicon:
     """The compiled ``outcome_lexicon.toml``."""
 
     groups: tuple[tuple[str, re.Pattern[str]], ...]
-    #: the same groups for lower-cased text, without re.IGNORECASE (case folding makes matching twice as slow)
-    lowered: tuple[tuple[str, re.Pattern[str]], ...]
+    #: the same groups for lower-cased text, without re.IGNORECASE (case folding makes matching twice as
+    #: slow), searched only where the words they spell out are
+    lowered: PatternSet
     negation_openers: frozenset[str]
     negation_closers: frozenset[str]
     negation_window: int
@@ -79,6 +83,10 @@ class Lexicon:
         without a requirement always are)."""
         return all(features & needed for name, needed in self.requires if name == outcome)
 
+    def group(self, name: str) -> re.Pattern[str]:
+        """The case-insensitive pattern of one wording group."""
+        return next(pattern for group, pattern in self.groups if group == name)
+
     def section_category(self, label: str) -> str | None:
         """``background``, ``methods``, ``results`` or ``conclusions`` for a structured-abstract label."""
         return next((name for name, pattern in self.sections if pattern.search(label)), None)
@@ -91,7 +99,7 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
         (name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
         for name, patterns in data["groups"].items()
     )
-    lowered = tuple(
+    lowered = PatternSet(
         (name, re.compile("|".join(f"(?:{_lower_literals(p)})" for p in patterns)))
         for name, patterns in data["groups"].items()
     )
@@ -181,6 +189,8 @@ def statistics(text: str) -> set[str]:
     intervals (a difference interval when the sentence names no ratio), ``stat:hr_above`` from a hazard
     ratio above 1 (the drug's arm had more of the events: progression, death)."""
     found = {"stat:p_nonsig"} if _NOT_SIGNIFICANT.search(text) else set()
+    if not _DIGIT.search(text):  # every other reading needs a number
+        return found
     if any((value := _number(raw)) is not None and value > 1 for raw in _HAZARD_RATIO.findall(text)):
         found.add("stat:hr_above")
     for relation, raw in _P_VALUE.findall(text):
@@ -214,7 +224,7 @@ def featurize(
     features = {f"w:{w}" for w in words}
     features.update(f"b:{a} {b}" for a, b in zip(words, words[1:], strict=False))
     lower = text.lower()
-    groups = {name for name, pattern in lexicon.lowered if pattern.search(lower)}
+    groups = lexicon.lowered.matching(lower)
     features.update(f"lex:{name}" for name in groups)
     features.update(f"lex:{name}" for name, parts in lexicon.conjunctions if parts <= groups)
     features.update(statistics(text))
