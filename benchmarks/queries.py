@@ -29,7 +29,7 @@ from kg.query import load_queries  # noqa: E402
 from kg.rdf.build import VOCABULARY_GRAPH  # noqa: E402
 from kg.rdf.terms import KGR_IRI  # noqa: E402
 
-_PMID = re.compile(r"(pubmed\.ncbi\.nlm\.nih\.gov/|graph/pmid-|\"|PMID:)(\d{6,9})\b")
+_PMID = re.compile(r"(pubmed\.ncbi\.nlm\.nih\.gov/|graph/pmid-|\")(\d{6,9})\b")  # IRIs and the identifier literal
 _RESOURCE = re.compile(re.escape("<" + KGR_IRI) + r"(?!graph/vocabulary>)([^>]*)>")
 
 

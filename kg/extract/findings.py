@@ -160,7 +160,7 @@ class FindingExtractor:
         )
         # whether the drug worked (cues.toml's conflicting group of efficacy): one verdict per sentence
         self._verdicts = next(group for group in self.cues.conflicting if Outcome.EFFICACY in group)
-        self._role_at = lru_cache(maxsize=4096)(self._role_of)
+        self._role = lru_cache(maxsize=4096)(self._read_role)
 
     def extract(self, document: Document, mentions: Sequence[Mention]) -> list[Finding]:
         if not any(m.term.kind in INTERVENTION_KINDS for m in mentions):
@@ -220,7 +220,7 @@ class FindingExtractor:
     def _main_interventions(self, text: str, title: list[Mention], body: list[Mention]) -> list[Term]:
         counts = Counter(m.term.curie for m in body if m.term.kind in INTERVENTION_KINDS)
         in_title = [m for m in title if m.term.kind in INTERVENTION_KINDS]
-        roles = [(m, self._role(text, m)) for m in in_title]
+        roles = [(m, self._role(text, m.start)) for m in in_title]
         # a drug in the comparator arm too ("X and bortezomib versus bortezomib alone") is background therapy
         background = {m.term.curie for m, role in roles if role == "comparator"}
         candidates = [m for m, role in roles if role == "intervention" and m.term.curie not in background]
@@ -284,16 +284,13 @@ class FindingExtractor:
         """The first drug or control arm (placebo, usual care) named as a comparator ("versus placebo")."""
         return next(
             (m.term for m in mentions
-             if m.term.kind in COMPARATOR_KINDS and self._role(text, m) == "comparator"),
+             if m.term.kind in COMPARATOR_KINDS and self._role(text, m.start) == "comparator"),
             None,
         )
 
-    def _role(self, text: str, mention: Mention) -> str:
-        return self._role_at(text, mention.start)
-
-    def _role_of(self, text: str, offset: int) -> str:
-        """The role of the drug named at ``offset``, read from the words before it (``_role_at`` caches it:
-        a document asks for each mention's role once per sentence reading)."""
+    def _read_role(self, text: str, offset: int) -> str:
+        """The role of the drug named at ``offset``, read from the words before it (``self._role`` is this,
+        cached: a document asks for each mention's role once per sentence reading)."""
         before = _clause_before(text, offset)
         if _WITH_OR_WITHOUT.search(before):
             return "intervention"
@@ -433,7 +430,7 @@ class FindingExtractor:
     ) -> tuple[list[tuple[Term, bool]], tuple[Term, ...]]:
         drugs = [m for m in inside if m.term.kind in INTERVENTION_KINDS]
         main_ids = {t.curie for t in main}
-        roles = {id(m): self._role(text, m) for m in drugs}
+        roles = {id(m): self._role(text, m.start) for m in drugs}
         named = [m for m in drugs if roles[id(m)] != "comparator"]
         if any(roles[id(m)] == "intervention" for m in named):
             named = [m for m in named if roles[id(m)] == "intervention" or m.term.curie in main_ids]
