@@ -9,6 +9,7 @@ import gc
 import os
 import pickle
 from collections.abc import Callable
+from contextlib import suppress
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -70,24 +71,25 @@ _UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError,
 def cached(
     folder: str, key: str, make: Callable[[], T], *,
     state: Callable[[T], Any] = lambda value: value, restore: Callable[[Any], T] = lambda state: state,
-    keep: int = 2,
 ) -> T:
     """``make()``, saved as a pickle in the cache folder ``folder`` under ``key`` (which must name the files
     and code that decide the value) and loaded from there next time. ``state`` turns the value into what is
     pickled, ``restore`` turns it back (and raises ValueError for a state it does not know). A missing,
-    damaged or outdated file is made again and replaced atomically; of the other keys' files only the
-    ``keep - 1`` most recently used stay, so the folder does not grow with every new version. A read-only
-    cache folder only makes start-ups slower."""
+    damaged or outdated file is made again and replaced atomically; of the other keys' files only the most
+    recently used one stays, so the folder does not grow with every new version. A read-only cache folder
+    only makes start-ups slower."""
     path = cache_dir(folder) / f"{key}.pickle"
     collecting = gc.isenabled()
     gc.disable()  # the collector would walk the half-loaded objects again and again: loads take twice as long
     try:
         with path.open("rb") as handle:
             value = restore(pickle.load(handle))
-        os.utime(path)  # most recently used: kept when other keys' files are removed
-        return value
     except _UNREADABLE:
         pass
+    else:
+        with suppress(OSError):  # most recently used: kept when other keys' files are removed
+            os.utime(path)
+        return value
     finally:
         if collecting:
             gc.enable()
@@ -96,15 +98,15 @@ def cached(
 
     try:
         write_atomic(path, pickle.dumps(state(value), protocol=pickle.HIGHEST_PROTOCOL))
-        _remove_stale(path, keep)
+        _remove_stale(path)
     except OSError:
         pass
     return value
 
 
-def _remove_stale(path: Path, keep: int) -> None:
+def _remove_stale(path: Path) -> None:
     others = sorted(
         (p for p in path.parent.glob("*.pickle") if p != path), key=lambda p: p.stat().st_mtime, reverse=True
     )
-    for stale in others[max(0, keep - 1):]:
+    for stale in others[1:]:
         stale.unlink(missing_ok=True)

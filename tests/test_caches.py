@@ -84,3 +84,15 @@ def test_entry_point_keeps_exit_status_and_output(tmp_path) -> None:
     done = subprocess.run([sys.executable, "-c", code, "build", str(missing), "-o", str(tmp_path / "x.nq"), "-q"],
                           capture_output=True, text=True, env=env, check=False)
     assert done.returncode == 2 and "no such file" in done.stderr and not Path(tmp_path / "x.nq").exists()
+
+
+def test_cached_file_that_cannot_be_touched_is_still_loaded(tmp_path, monkeypatch) -> None:
+    """A cache folder another user owns: its files are read, not made again at every start."""
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path))
+    resources.cached("thing", "k", lambda: "made once")
+
+    def refuse(*args, **kwargs) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(resources.os, "utime", refuse)
+    assert resources.cached("thing", "k", lambda: "made again") == "made once"
