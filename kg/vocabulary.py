@@ -10,15 +10,18 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import curies
 import pyoxigraph as ox
 
 from kg import resources
 from kg.errors import OntologyError
 from kg.model import EntityKind, Term
+
+if TYPE_CHECKING:
+    import curies
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -68,15 +71,41 @@ def default_files() -> list[Path]:
     return files
 
 
+@dataclass(frozen=True)
+class Prefixes:
+    """CURIE <-> IRI with one prefix map (``ontology/prefixes.json``: one URI prefix per CURIE prefix, no
+    synonyms). Expanding is the map lookup curies' Converter makes for such a map, done here because a
+    build expands a CURIE for every term and article; compressing IRIs (longest URI prefix) is left to
+    curies, imported on first use: with pydantic under it, importing it is a tenth of a warm start."""
+
+    prefix_map: dict[str, str]
+
+    def expand(self, curie: str) -> str | None:
+        """'PMID:123' -> 'https://pubmed.ncbi.nlm.nih.gov/123'; None for an unknown prefix or no colon."""
+        prefix, colon, local = curie.partition(":")
+        uri_prefix = self.prefix_map.get(prefix) if colon else None
+        return None if uri_prefix is None else uri_prefix + local
+
+    def compress(self, iri: str) -> str | None:
+        """The CURIE of ``iri`` under the longest URI prefix it starts with, or None."""
+        return self._converter.compress(iri)
+
+    @cached_property
+    def _converter(self) -> curies.Converter:
+        import curies
+
+        return curies.Converter.from_prefix_map(self.prefix_map)
+
+
 @cache
-def converter() -> curies.Converter:
+def converter() -> Prefixes:
     """CURIE <-> IRI converter built from ontology/prefixes.json."""
     path = resources.ontology_dir() / "prefixes.json"
     try:
         prefix_map = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise OntologyError(f"{path}: cannot read the prefix map: {exc}") from exc
-    return curies.Converter.from_prefix_map(prefix_map)
+    return Prefixes(prefix_map)
 
 
 class Vocabulary:

@@ -55,6 +55,15 @@ def test_lexicon_groups_match_as_searching_every_group_would() -> None:
         assert groups.matching(lower) == _brute_force(groups, lower), text
 
 
+def test_lexicon_patterns_one_by_one_match_as_each_group_whole_would() -> None:
+    """A group matches when one of its patterns does: searching them one by one in the lower-cased text
+    finds the groups that the group's whole case-insensitive alternation finds in the text."""
+    lexicon = load_lexicon()
+    for text in filter(str.isascii, _texts()):
+        whole = {name for name, pattern in lexicon.groups if pattern.search(text)}
+        assert lexicon.lowered.matching(text.lower()) == whole, text
+
+
 def test_case_insensitive_cues_match_as_searching_every_cue_would() -> None:
     cues = load_cues()
     for patterns in (cues.studies, cues.designs):

@@ -72,9 +72,9 @@ class Cues:
 
 
 def _named_patterns(groups: dict[str, list[str]]) -> PatternSet:
-    """One alternation per name of cue patterns: a sentence is scanned once per name, not per cue."""
+    """Cue patterns by name: a text is searched with those whose words it has."""
     return PatternSet(
-        (name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)) for name, patterns in groups.items()
+        (name, re.compile(p, re.IGNORECASE)) for name, patterns in groups.items() for p in patterns
     )
 
 

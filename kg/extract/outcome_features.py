@@ -40,6 +40,9 @@ _INTERVAL = re.compile(
     re.IGNORECASE,
 )
 
+#: hazard ratios and confidence intervals: searched only in sentences with the words they need
+_RARE_STATISTICS = PatternSet([("hr", _HAZARD_RATIO), ("ci", _INTERVAL)])
+
 
 @dataclass(frozen=True)
 class OutcomeRule:
@@ -99,9 +102,8 @@ def load_lexicon(path: Path = LEXICON) -> Lexicon:
         (name, re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
         for name, patterns in data["groups"].items()
     )
-    lowered = PatternSet(
-        (name, re.compile("|".join(f"(?:{_lower_literals(p)})" for p in patterns)))
-        for name, patterns in data["groups"].items()
+    lowered = PatternSet(  # each pattern on its own: only those whose words a sentence has are searched
+        (name, re.compile(_lower_literals(p))) for name, patterns in data["groups"].items() for p in patterns
     )
     return Lexicon(
         groups,
@@ -191,7 +193,9 @@ def statistics(text: str) -> set[str]:
     found = {"stat:p_nonsig"} if _NOT_SIGNIFICANT.search(text) else set()
     if not _DIGIT.search(text):  # every other reading needs a number
         return found
-    if any((value := _number(raw)) is not None and value > 1 for raw in _HAZARD_RATIO.findall(text)):
+    present = _RARE_STATISTICS.matching(text)
+    ratios = _HAZARD_RATIO.findall(text) if "hr" in present else ()
+    if any((value := _number(raw)) is not None and value > 1 for raw in ratios):
         found.add("stat:hr_above")
     for relation, raw in _P_VALUE.findall(text):
         value = _number(raw)
@@ -201,8 +205,9 @@ def statistics(text: str) -> set[str]:
             found.add("stat:p_sig")
         elif relation in (">", "≥", ">=", "=") and value >= 0.05:
             found.add("stat:p_nonsig")
-    null = 1.0 if _RATIO.search(text) else 0.0
-    for low, high in _INTERVAL.findall(text):
+    intervals = _INTERVAL.findall(text) if "ci" in present else ()
+    null = 1.0 if intervals and _RATIO.search(text) else 0.0
+    for low, high in intervals:
         a, b = _number(low), _number(high)
         if a is None or b is None:
             continue

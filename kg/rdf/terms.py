@@ -7,12 +7,15 @@ Outcomes and study designs are found by their ``skos:notation`` ("no_efficacy", 
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-import curies
 import pyoxigraph as ox
 
 from kg import resources
 from kg.errors import OntologyError
+
+if TYPE_CHECKING:
+    from kg.vocabulary import Prefixes
 
 KGO_IRI = "https://w3id.org/cytokine-kg/ontology#"
 KGR_IRI = "https://w3id.org/cytokine-kg/resource/"
@@ -112,7 +115,7 @@ def by_notation(kind: str) -> dict[str, ox.NamedNode]:
     }
 
 
-def iri_converter() -> curies.Converter:
+def iri_converter() -> Prefixes:
     """CURIE <-> IRI for output: the one prefix map, ``ontology/prefixes.json`` (bioregistry-preferred URI
     prefixes; the committed vocabulary files are generated with the same map, so no IRI needs rewriting)."""
     from kg.vocabulary import converter

@@ -111,7 +111,12 @@ class PatternSet:
             candidates.update(i for _, indexes in self._folding.iter(text.lower()) for i in indexes)
         elif self._folding is not None:
             candidates |= self._folded
-        return {self.patterns[i][0] for i in candidates if self.patterns[i][1].search(text)}
+        found: set[str] = set()
+        for i in candidates:
+            name, pattern = self.patterns[i]
+            if name not in found and pattern.search(text):
+                found.add(name)
+        return found
 
 
 def _automaton(literals: dict[str, set[int]]) -> ahocorasick.Automaton | None:
