@@ -77,3 +77,38 @@ def test_graph_nquads_are_the_bytes_of_serialize_for_every_test_document() -> No
     for item in built:
         quads = list(ox.parse(item.nquads, format=ox.RdfFormat.N_QUADS))
         assert graph_nquads(reversed(quads)) == serialize(quads, "nq") == item.nquads, item.source
+
+
+def _graph(n: int) -> tuple[str, bytes]:
+    graph = f"https://example.org/graph/pmid-{n}"
+    return graph, f"<https://example.org/{n}> <https://example.org/p> \"{n}\" <{graph}> .\n".encode()
+
+
+@pytest.mark.parametrize("numbers, renamed", [
+    ([1, 2, 3], True),  # in graph order: the spool becomes the output
+    ([2, 1, 3], False),  # out of order: copied in order
+    ([1, 2, 2, 3], False),  # a graph written again leaves its first block behind in the spool
+])
+def test_commit_renames_the_spool_only_when_it_is_the_output(
+    tmp_path: Path, numbers: list[int], renamed: bool
+) -> None:
+    out = tmp_path / "kg.nq"
+    out.write_bytes(b"old\n")
+    with StreamedOutput(out, "nq") as stream:
+        for n in numbers:
+            stream.write_graph(*_graph(n))
+        spool = Path(stream._spool_path).stat().st_ino
+        stream.commit()
+    assert out.read_bytes() == b"".join(_graph(n)[1] for n in (1, 2, 3))
+    assert (out.stat().st_ino == spool) is renamed
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.nq"]
+
+
+def test_commit_after_a_dropped_graph_leaves_it_out(tmp_path: Path) -> None:
+    out = tmp_path / "kg.nq"
+    with StreamedOutput(out, "nq") as stream:
+        for n in (1, 2, 3):
+            stream.write_graph(*_graph(n))
+        stream.drop(_graph(3)[0])
+        stream.commit()
+    assert out.read_bytes() == _graph(1)[1] + _graph(2)[1]
