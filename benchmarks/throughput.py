@@ -71,7 +71,7 @@ def run_build(corpus: Path, out: Path, jobs: int, env: dict) -> tuple[float, flo
             "print(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
             "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, str(corpus), "-o", str(out), "-q", "--jobs", str(jobs)],
-                          env=env, capture_output=True, text=True, check=False)
+                          env=env, cwd=env["KG_BENCH_TMP"], capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if not out.exists():
@@ -81,7 +81,9 @@ def run_build(corpus: Path, out: Path, jobs: int, env: dict) -> tuple[float, flo
 
 
 def baseline_env(rev: str, tree: Path, env: dict) -> dict:
-    """The environment that runs `kg` from ``tree``, a new worktree of commit ``rev`` (its own cache folder)."""
+    """The environment that runs `kg` from ``tree``, a new worktree of commit ``rev`` (its own cache folder).
+    Every run starts in the temporary folder: ``python -c`` and ``-m`` put the working directory before
+    PYTHONPATH, so a run started in this repository would import this tree's ``kg``, not the baseline's."""
     subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(tree), rev],
                    capture_output=True, check=True)
     return {**env, "PYTHONPATH": str(tree), "KG_CACHE_DIR": str(tree.with_name("baseline-cache"))}
@@ -104,7 +106,7 @@ def startup(env: dict, runs: int = 1) -> float:
     for _ in range(runs):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "kg", "build", str(tiny), "-o", str(tiny.with_suffix(".nq")), "-q"],
-                       env=env, capture_output=True, check=True)
+                       env=env, cwd=env["KG_BENCH_TMP"], capture_output=True, check=True)
         seconds.append(time.perf_counter() - start)
     return sorted(seconds)[len(seconds) // 2]
 
@@ -133,7 +135,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         # bytecode is written as an installed package has it (PYTHONDONTWRITEBYTECODE would make every run
         # compile the sources again and count that as start-up)
-        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"KG_BENCH_TMP": tmp}
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env |= {"KG_BENCH_TMP": tmp, "PYTHONPATH": str(ROOT)}
         cold_env = {**env, "KG_CACHE_DIR": str(Path(tmp) / "cold-cache")}
         print(f"start-up: cold {startup(cold_env):.2f} s, warm {startup(env, runs=5):.2f} s "
               "(one-abstract build; warm: the median of 5)")

@@ -114,9 +114,9 @@ class StreamedOutput:
     :meth:`commit` copies the blocks in graph order into a temporary file, syncs it and renames it over the
     output, so the bytes are those of :func:`serialize` over all the quads (N-Quads; N-Triples is grouped by
     graph, and a triple two documents state is written once per document) — or, when the graphs came in
-    that order, once each (a baseline file's PMIDs ascend), renames the spool itself: no second copy of a
-    file of tens of GB. :meth:`discard` (or an exception inside ``with``) leaves the old output untouched.
-    Memory holds one entry per graph."""
+    that order, once each (a baseline file's ascending PMIDs of one length), renames the spool itself: no
+    second copy of a file of tens of GB. :meth:`discard` (or an exception inside ``with``) leaves the old
+    output untouched. Memory holds one entry per graph."""
 
     def __init__(self, path: Path, fmt: str) -> None:
         if fmt not in STREAMED_FORMATS:
