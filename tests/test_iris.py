@@ -121,8 +121,8 @@ def test_expanding_agrees_with_curies() -> None:
 
 
 def test_a_warm_build_does_not_import_curies(tmp_path) -> None:
-    """curies (and the pydantic under it) is imported only to compress IRIs, which a build with its
-    caches made never does: it is a tenth of a warm start."""
+    """curies is imported only to compress IRIs, which a build with its caches made never does
+    (importing it is a tenth of a warm start)."""
     text = tmp_path / "a.txt"
     text.write_text("Tocilizumab in arthritis\n\nTocilizumab reduced disease activity in arthritis.\n")
     code = ("import sys; from kg.cli import app\nsys.argv = ['kg', 'build', *sys.argv[1:]]\n"
