@@ -97,10 +97,11 @@ def test_commit_renames_the_spool_only_when_it_is_the_output(
     with StreamedOutput(out, "nq") as stream:
         for n in numbers:
             stream.write_graph(*_graph(n))
-        spool = Path(stream._spool_path).stat().st_ino
+        (spool,) = tmp_path.glob(".kg.nq.*.spool")
+        spool_inode = spool.stat().st_ino
         stream.commit()
     assert out.read_bytes() == b"".join(_graph(n)[1] for n in (1, 2, 3))
-    assert (out.stat().st_ino == spool) is renamed
+    assert (out.stat().st_ino == spool_inode) is renamed
     assert sorted(p.name for p in tmp_path.iterdir()) == ["kg.nq"]
 
 
