@@ -375,8 +375,9 @@ def test_example_build_answers(example_store: EmbeddedStore) -> None:
         ("siltuximab", "multicentric Castleman disease", "25042199")
     }
     rows = ask(example_store, "conflicting-findings")
-    assert ("tocilizumab", "temporal arteritis", "well_tolerated", "safety_concern") in pick(
-        rows, "intervention_label", "condition_label", "positive_outcome", "negative_outcome"
+    assert {("tocilizumab", "temporal arteritis", "safety", "positive", "well_tolerated"),
+            ("tocilizumab", "temporal arteritis", "safety", "negative", "safety_concern")} <= pick(
+        rows, "intervention_label", "condition_label", "question", "side", "outcome_label"
     )
     rows = ask(
         example_store,
@@ -548,52 +549,58 @@ def test_finding_evidence(small_store: EmbeddedStore) -> None:
     }
 
 
+CONFLICT_COLUMNS = (
+    "intervention_label", "condition_label", "question", "positive_articles", "negative_articles",
+    "side", "outcome_label", "pmid", "doi", "sentence",
+)
+
+
 def test_conflicting_findings(small_store: EmbeddedStore) -> None:
-    columns = (
-        "intervention_label",
-        "condition_label",
-        "positive_outcome",
-        "positive_pmid",
-        "positive_doi",
-        "positive_sentence",
-        "negative_outcome",
-        "negative_pmid",
-        "negative_doi",
-        "negative_sentence",
-    )
-    tocilizumab = (
-        "tocilizumab",
-        "temporal arteritis",
-        "well_tolerated",
-        PMID_A,
-        DOI_A,
-        S["a_tol"][0],
-        "safety_concern",
-        None,
-        DOI_B,
-        S["b_safety"][0],
-    )
-    siltuximab = (
-        "siltuximab",
-        "multiple myeloma",
-        "efficacy",
-        None,
-        DOI_B,
-        S["b_eff"][0],
-        "no_efficacy",
-        PMID_A,
-        DOI_A,
-        S["a_noeff"][0],
-    )
-    assert pick(ask(small_store, "conflicting-findings"), *columns) == {tocilizumab, siltuximab}
-    assert pick(ask(small_store, "conflicting-findings", intervention="drugbank:DB06273"), *columns) == {
-        tocilizumab
+    tocilizumab = {
+        ("tocilizumab", "temporal arteritis", "safety", "1", "1", "positive", "well_tolerated", PMID_A, DOI_A,
+         S["a_tol"][0]),
+        ("tocilizumab", "temporal arteritis", "safety", "1", "1", "negative", "safety_concern", None, DOI_B,
+         S["b_safety"][0]),
     }
-    assert pick(ask(small_store, "conflicting-findings", condition="obo:DOID_9538"), *columns) == {siltuximab}
+    siltuximab = {
+        ("siltuximab", "multiple myeloma", "efficacy", "1", "1", "positive", "efficacy", None, DOI_B,
+         S["b_eff"][0]),
+        ("siltuximab", "multiple myeloma", "efficacy", "1", "1", "negative", "no_efficacy", PMID_A, DOI_A,
+         S["a_noeff"][0]),
+    }
+    rows = ask(small_store, "conflicting-findings")
+    assert pick(rows, *CONFLICT_COLUMNS) == tocilizumab | siltuximab
+    assert [(r["intervention_label"], r["side"]) for r in rows] == [  # by pair, then side
+        ("siltuximab", "negative"), ("siltuximab", "positive"), ("tocilizumab", "negative"), ("tocilizumab", "positive")
+    ]
     rows = ask(small_store, "conflicting-findings", intervention="drugbank:DB06273")
-    assert pick(rows, "positive_article", "negative_article") == {
-        (PUBMED + PMID_A, "https://doi.org/" + DOI_B)
-    }
+    assert pick(rows, *CONFLICT_COLUMNS) == tocilizumab
+    assert pick(rows, "article") == {(PUBMED + PMID_A,), ("https://doi.org/" + DOI_B,)}
+    assert pick(ask(small_store, "conflicting-findings", condition="obo:DOID_9538"), *CONFLICT_COLUMNS) == siltuximab
+
+
+def test_conflicting_findings_count_articles_and_list_each_sentence(vocabulary: Vocabulary) -> None:
+    """Article A says tocilizumab works in giant-cell arteritis (two sentences), articles D and E say it
+    does not: the counts are of articles (1 and 2), the rows are the four sentences (not their pairs)."""
+    t = vocabulary.term
+    extractions = small_extractions(vocabulary)
+    for name in ("d", "e"):
+        document = Document(source=f"hand-made/{name}.txt", text="Tocilizumab failed in giant-cell arteritis.",
+                            format="text", pmid=f"9000001{ord(name) - ord('a')}")
+        finding = Finding(t(TCZ), t(GCA), Outcome.NO_EFFICACY, Evidence(document.text, 0, len(document.text), 0.6))
+        extractions.append(Extraction(document=document, findings=(finding,)))
+    builder = GraphBuilder()
+    store = EmbeddedStore()
+    store.add([q for e in extractions for q in builder.quads(e)] + list(vocabulary_quads(used_terms(extractions))))
+    rows = ask(store, "conflicting-findings", intervention="drugbank:DB06273", condition="obo:DOID_13375")
+    efficacy = [r for r in rows if r["question"] == "efficacy"]
+    assert {(r["positive_articles"], r["negative_articles"]) for r in efficacy} == {("1", "2")}
+    assert sorted((r["side"], r["pmid"], r["sentence"]) for r in efficacy) == [
+        ("negative", "90000013", "Tocilizumab failed in giant-cell arteritis."),
+        ("negative", "90000014", "Tocilizumab failed in giant-cell arteritis."),
+        ("positive", PMID_A, S["a_eff2"][0]),
+        ("positive", PMID_A, S["a_eff1"][0]),
+    ]
 
 
 def test_citations(small_store: EmbeddedStore) -> None:
