@@ -30,7 +30,7 @@ from kg.rdf.serialize import (
     write_output,
 )
 from kg.rdf.terms import KGR
-from kg.rdf.vocabgraph import vocabulary_quads
+from kg.rdf.vocabgraph import vocabulary_nquads
 from kg.readers import Deletion, pubmed_baseline, read_bytes, read_paths
 from kg.readers.common import check_settings
 from kg.store.embedded import EmbeddedStore, Row, is_store
@@ -430,20 +430,19 @@ def build(
             summary.notes.append(f"{output} left as it was: no document was read, only deletions")
             streamed = whole = None
             output = None
-        vocabulary = list(vocabulary_quads(used))
+        vocabulary = vocabulary_nquads(used)
         if target is not None:
-            target.add(vocabulary)
+            target.add(ox.parse(vocabulary, format=ox.RdfFormat.N_QUADS))
             if prune:
                 _prune(target, written, summary)
             target.flush()
             summary.triples = len(target)
         if streamed is not None:
-            streamed.write_graph(VOCABULARY_GRAPH.value, graph_nquads(vocabulary))
+            streamed.write_graph(VOCABULARY_GRAPH.value, vocabulary)
             summary.triples = streamed.statements
             streamed.commit()
         if whole is not None and output is not None:
-            quads = [q for data in whole.values() for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
-            quads.extend(vocabulary)
+            quads = [q for data in [*whole.values(), vocabulary] for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
             write_output(output, serialize(quads, fmt or "ttl"))
             summary.triples = len(set(quads))
     finally:

@@ -305,23 +305,53 @@ def test_code_names_are_taken_from_descriptive_drugbank_synonyms() -> None:
 
 
 @pytest.mark.slow
-def test_vocabulary_store_is_cached_on_disk_and_optional(tmp_path, monkeypatch) -> None:
-    """The vocabulary store is built once into the cache folder and opened read-only after; a cache
-    folder that cannot be written gives an in-memory store with the same content."""
+def test_vocabulary_index_is_cached_on_disk_and_optional(tmp_path, monkeypatch) -> None:
+    """The vocabulary index is built once into the cache folder (replacing the store earlier releases
+    cached) and loaded from there after; a cache folder that cannot be written only makes it slower."""
     from kg.rdf import vocabgraph
 
-    def quads() -> list:
-        vocabgraph._store.cache_clear()
-        return sorted(str(q) for q in vocabgraph.vocabulary_quads(["DOID:9538", "DrugBank:DB06273"]))
+    def nquads() -> bytes:
+        return vocabgraph.vocabulary_nquads(["DOID:9538", "DrugBank:DB06273"])
 
     monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
-    built = quads()
-    (saved,) = (tmp_path / "cache" / "vocabulary-store").iterdir()
-    assert not saved.name.endswith(".tmp")
-    assert quads() == built  # opened from disk
+    legacy = tmp_path / "cache" / "vocabulary-store" / "0123"
+    legacy.mkdir(parents=True)
+    built = nquads()
+    (saved,) = (tmp_path / "cache" / "vocabulary-index").iterdir()
+    assert saved.suffix == ".sqlite" and not legacy.parent.exists()
+    assert nquads() == built  # read from disk
+    saved.write_bytes(saved.read_bytes()[:4096])  # damaged: made again
+    assert nquads() == built
+    assert nquads() == built
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     monkeypatch.setenv("KG_CACHE_DIR", str(blocker))
-    assert quads() == built
-    assert any("multiple myeloma" in q for q in built)
-    vocabgraph._store.cache_clear()
+    assert nquads() == built
+    assert b'"multiple myeloma"' in built
+
+
+def test_vocabulary_graph_is_every_blank_free_triple_about_the_terms_and_their_targets() -> None:
+    """The index gives what its definition says, computed here straight from the files: the ontology's
+    triples, and every triple about a term and (following inhibits/activates/targets) about the terms it
+    links to; none with a blank node; sorted N-Quads lines in the vocabulary graph."""
+    from kg.rdf import vocabgraph
+    from kg.rdf.build import VOCABULARY_GRAPH
+    from kg.rdf.serialize import graph_nquads
+    from kg.vocabulary import converter, default_files
+
+    files = default_files()
+    triples = [t for f in files for t in ox.parse(path=str(f), format=ox.RdfFormat.TURTLE)
+               if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
+    ontology = [t for t in ox.parse(path=str(files[0]), format=ox.RdfFormat.TURTLE)
+                if not isinstance(t.subject, ox.BlankNode) and not isinstance(t.object, ox.BlankNode)]
+    curies = ["DrugBank:DB06273", "DOID:9538", "HGNC:6018", "MESH:D002100", "NOT:a-term"]
+    wanted = {converter().expand(c) or c for c in curies}
+    while True:  # the closure over the FOLLOW links
+        more = {t.object.value for t in triples if t.subject.value in wanted and t.predicate.value in vocabgraph.FOLLOW}
+        if more <= wanted:
+            break
+        wanted |= more
+    expected = graph_nquads(ox.Quad(t.subject, t.predicate, t.object, VOCABULARY_GRAPH)
+                            for t in [*ontology, *(t for t in triples if t.subject.value in wanted)])
+    assert vocabgraph.nquads_of(vocabgraph.index_vocabulary(files), curies) == expected
+    assert b"_:" not in expected and b"/hgnc/6018> <http://www.w3.org/2000/01/rdf-schema#label>" in expected
