@@ -98,15 +98,16 @@ def cached(
 
     try:
         write_atomic(path, pickle.dumps(state(value), protocol=pickle.HIGHEST_PROTOCOL))
-        _remove_stale(path)
+        remove_stale(path)
     except OSError:
         pass
     return value
 
 
-def _remove_stale(path: Path) -> None:
+def remove_stale(path: Path) -> None:
+    """Of the other cache files beside ``path`` (same suffix), all but the most recently used one."""
     others = sorted(
-        (p for p in path.parent.glob("*.pickle") if p != path), key=lambda p: p.stat().st_mtime, reverse=True
+        (p for p in path.parent.glob(f"*{path.suffix}") if p != path), key=lambda p: p.stat().st_mtime, reverse=True
     )
     for stale in others[1:]:
         stale.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ mappings, disease ancestors, inferred drug classes) without loading ``ontology/`
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterable
@@ -98,6 +99,8 @@ def _open_index(*, remake: bool = False) -> sqlite3.Connection:
         with suppress(sqlite3.Error):
             connection = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
             if connection.execute("PRAGMA user_version").fetchone() == (INDEX_FORMAT,):
+                with suppress(OSError):  # most recently used: kept when other versions' files are removed
+                    os.utime(path)
                 return connection
             connection.close()
     from kg.rdf.serialize import write_atomic
@@ -105,9 +108,7 @@ def _open_index(*, remake: bool = False) -> sqlite3.Connection:
     connection = index_vocabulary(files)
     with suppress(OSError):
         write_atomic(path, connection.serialize())
-        for stale in path.parent.glob("*.sqlite"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
+        resources.remove_stale(path)
         # the on-disk Oxigraph store that earlier releases cached instead (tens of MB)
         shutil.rmtree(resources.cache_dir("vocabulary-store"), ignore_errors=True)
     return connection
