@@ -3,6 +3,7 @@
     python benchmarks/throughput.py [--documents 10000] [--jobs 1,2]
     python benchmarks/throughput.py --sizes 1e4,1e5,1e6 [--jobs 2]
     python benchmarks/throughput.py --baseline 287fd58       # the same builds by an earlier commit too
+    python benchmarks/throughput.py --repeat 3               # each build three times: the median
 
 Real abstracts (BC5CDR, NCBI Disease, BioRED PubTator files from ../shared/corpora; the examples when that
 folder is absent) are replicated with fresh PMIDs into one gzip PubmedArticleSet named like a baseline
@@ -10,7 +11,9 @@ file. Each `kg build FILE -o OUT.nq` runs in its own process (peak RSS of that p
 Printed: documents/s and triples/s per --jobs, pyoxigraph's parse rate of the same N-Quads as the anchor
 and the ratio, peak RSS, start-up cold (empty cache folder) and warm. With ``--baseline REV`` the same
 corpus is also built by commit REV (a git worktree of it, on the same machine in the same run): before and
-after figures side by side. Figures only: nothing is asserted.
+after figures side by side. This machine's speed drifts by ±10% within minutes, so one run of each
+cannot tell a ratio such as ``--jobs 2`` / ``--jobs 1`` to that precision: ``--repeat N`` runs the builds
+N times, interleaved, and reports the median of each. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -80,6 +83,11 @@ def run_build(corpus: Path, out: Path, jobs: int, env: dict) -> tuple[float, flo
     return elapsed, int(done.stderr.strip().splitlines()[-1]) / 1024, cpu
 
 
+def median_run(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """The run of median seconds (of an even number, the faster of the two middle ones)."""
+    return sorted(runs)[(len(runs) - 1) // 2]
+
+
 def baseline_env(rev: str, tree: Path, env: dict) -> dict:
     """The environment that runs `kg` from ``tree``, a new worktree of commit ``rev`` (its own cache folder).
     Every run starts in the temporary folder: ``python -c`` and ``-m`` put the working directory before
@@ -128,6 +136,7 @@ def main() -> None:
     parser.add_argument("--jobs", default="1,2")
     parser.add_argument("--sizes", default=None, help="comma-separated sizes for the growth table, e.g. 1e4,1e5")
     parser.add_argument("--baseline", metavar="REV", help="also build the corpus with this git commit")
+    parser.add_argument("--repeat", type=int, default=1, help="run each build N times (interleaved): the median")
     args = parser.parse_args()
     jobs = [int(j) for j in args.jobs.split(",")]
     pairs = abstracts()
@@ -157,12 +166,19 @@ def main() -> None:
             if before is not None:
                 print(f"baseline {args.baseline} start-up: cold {startup(before):.2f} s, "
                       f"warm {startup(before, runs=5):.2f} s")
-            for j in jobs:  # each baseline build right after the same build of this tree: the same machine speed
-                out = Path(tmp) / f"kg-{j}.nq"
-                report(f"--jobs {j}", count, out, *run_build(corpus, out, j, env))
-                if before is not None:
-                    out = Path(tmp) / f"baseline-{j}.nq"
-                    report(f"baseline {args.baseline} --jobs {j}", count, out, *run_build(corpus, out, j, before))
+            # each baseline build right after the same build of this tree (the same machine speed); with
+            # --repeat, every build once before any build again, so a slow minute hits all of them alike
+            builds = [(f"--jobs {j}", f"kg-{j}.nq", j, env) for j in jobs]
+            if before is not None:
+                builds = [b for j, build in zip(jobs, builds, strict=True) for b in
+                          (build, (f"baseline {args.baseline} --jobs {j}", f"baseline-{j}.nq", j, before))]
+            runs: dict[str, list[tuple[float, float, float]]] = {label: [] for label, *_ in builds}
+            for _ in range(args.repeat):
+                for label, name, j, build_env in builds:
+                    runs[label].append(run_build(corpus, Path(tmp) / name, j, build_env))
+            of = f" (median of {args.repeat} runs)" if args.repeat > 1 else ""
+            for label, name, *_ in builds:
+                report(label + of, count, Path(tmp) / name, *median_run(runs[label]))
         finally:
             if before is not None:
                 subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],

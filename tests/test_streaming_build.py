@@ -113,3 +113,20 @@ def test_commit_after_a_dropped_graph_leaves_it_out(tmp_path: Path) -> None:
         stream.drop(_graph(3)[0])
         stream.commit()
     assert out.read_bytes() == _graph(1)[1] + _graph(2)[1]
+
+
+def test_the_loaded_pipeline_is_frozen_for_the_collector_only_while_documents_are_built() -> None:
+    """gc.freeze keeps full collections from walking the vocabulary and matcher again and again; what was
+    frozen is given back at the end (or every build in a long-lived process would leak its garbage)."""
+    import gc
+
+    inputs = api.Inputs(paths=(str(EXAMPLES),))
+    assert gc.get_freeze_count() == 0
+    for jobs in (1, 2):
+        frozen = [gc.get_freeze_count() for _ in api.build_documents(api.read(inputs), jobs=jobs)]
+        assert min(frozen) > 0 and gc.get_freeze_count() == 0
+    extracted = api.extract(api.read(inputs))
+    next(extracted)
+    assert gc.get_freeze_count() > 0
+    extracted.close()  # a consumer that stops early
+    assert gc.get_freeze_count() == 0
