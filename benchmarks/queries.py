@@ -104,5 +104,6 @@ def load_copies(nquads: Path, copies: int, folder: Path) -> None:
     graphs = len({line.rsplit(" ", 2)[-2] for line in documents}) * copies
     print(f"store: {count:,} quads, {graphs:,} document graphs, loaded in {time.perf_counter() - start:.0f} s")
 
+
 if __name__ == "__main__":
     main()
