@@ -50,3 +50,11 @@ def test_every_module_the_package_imports_comes_with_its_declared_dependencies()
             if not distributions & allowed:
                 wrong.append(f"{path.relative_to(ROOT)}: {module} ({', '.join(sorted(distributions)) or 'not installed'})")
     assert not wrong, "imported but not a declared dependency: " + "; ".join(wrong)
+
+
+def test_ci_runs_the_two_commands_the_readme_starts_with_verbatim() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    first, tests = re.findall(r"```bash\n(.+?)\n```", readme, re.DOTALL)[:2]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert first in ci and tests in ci
+    assert ci.index(first) < ci.index(tests), "the first command must run before the test extras are installed"
