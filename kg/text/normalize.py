@@ -96,4 +96,4 @@ def tokens(text: str) -> list[Token]:
 
 def key(text: str) -> str:
     """The normalized form of a whole phrase: its folded tokens joined by spaces."""
-    return " ".join(t.norm for t in tokens(text))
+    return " ".join(token_columns(text)[0])
